@@ -1,0 +1,3 @@
+from community import create_app
+
+app = create_app()

@@ -1,0 +1,105 @@
+"""Cercle: a community and co-creation platform. ``create_app`` wires it together."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from community.config import ROOT, Config
+
+
+def create_app(config: object | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, error pages, CLI."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_object(config or Config())
+    logging.basicConfig(level=logging.INFO)
+    if app.config["PROXY_FIX_X_FOR"]:
+        n = app.config["PROXY_FIX_X_FOR"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from community import cli, errors, security, templating
+
+    errors.init_error_handlers(app)
+    security.init_security_headers(app)
+    templating.init_templating(app)
+    cli.init_cli(app)
+
+    if app.config["CHECK_MIGRATIONS"]:
+        from community import dbcheck
+
+        if not dbcheck.is_maintenance_command():
+            with app.app_context():
+                from community.extensions import db
+
+                dbcheck.check_migrated(db.engine)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from community import i18n, models  # noqa: F401  (models registered for Alembic)
+    from community.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    with app.app_context():
+        _tune_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.session_protection = "strong"
+    login_manager.login_message_category = "info"
+
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.user_loader(_load_user)
+
+
+def _load_user(session_id: str):
+    from community.accounts.models import User
+    from community.extensions import db
+
+    user_id, _, nonce = session_id.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.is_deleted or user.session_nonce != nonce:
+        return None
+    return user
+
+
+def _tune_sqlite(engine) -> None:
+    """SQLite: foreign keys on, WAL journal, a busy timeout, for every new connection."""
+    if engine.dialect.name != "sqlite":
+        return
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from community.accounts.views import bp as accounts
+    from community.core.views import bp as core
+
+    app.register_blueprint(core)
+    app.register_blueprint(accounts)

@@ -1,0 +1,143 @@
+"""Members, their roles and invitations."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from community.extensions import db
+from community.timeutil import utcnow
+
+
+class Role(enum.Enum):
+    MEMBER = "member"
+    MODERATOR = "moderator"
+    PRODUCT = "product"
+    ADMIN = "admin"
+
+
+STAFF_ROLES = frozenset({Role.MODERATOR, Role.PRODUCT, Role.ADMIN})
+
+
+def _enum(cls: type[enum.Enum], name: str) -> sa.Enum:
+    """An enum stored by value as a string, with a CHECK constraint (same on both databases)."""
+    return sa.Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    handle: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    display_name: Mapped[str | None] = mapped_column(sa.String(60))
+    email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
+    # The address with case, dots and +tags folded as the provider folds them: one per person.
+    email_normalized: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
+    email_verified_at: Mapped[datetime | None]
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    # Rotated on password change and deletion: it is part of the session id, so every other
+    # session (and "remember me" cookie) of the account ends at once.
+    session_nonce: Mapped[str] = mapped_column(
+        sa.String(32), default=lambda: secrets.token_hex(8)
+    )
+    role: Mapped[Role] = mapped_column(_enum(Role, "user_role"), default=Role.MEMBER)
+    bio: Mapped[str | None] = mapped_column(sa.String(2000))
+    company: Mapped[str | None] = mapped_column(sa.String(100))
+    location: Mapped[str | None] = mapped_column(sa.String(100))
+    locale: Mapped[str | None] = mapped_column(sa.String(5))
+    founding_number: Mapped[int | None] = mapped_column(unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deleted_at: Mapped[datetime | None]
+
+    invited_by: Mapped[User | None] = relationship(remote_side=[id])
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_nonce}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.deleted_at is None
+
+    @property
+    def is_verified(self) -> bool:
+        return self.email_verified_at is not None and self.deleted_at is None
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def email_domain(self) -> str:
+        return (self.email or "").rpartition("@")[2].lower()
+
+    @property
+    def is_staff(self) -> bool:
+        """Staff: a staff role, or a verified e-mail at one of COMPANY_DOMAINS."""
+        if self.deleted_at is not None:
+            return False
+        if self.role in STAFF_ROLES:
+            return True
+        domains = current_app.config.get("COMPANY_DOMAINS", ())
+        return self.is_verified and self.email_domain in domains
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.deleted_at is None and (self.role in roles or self.role is Role.ADMIN)
+
+    @property
+    def public_name(self) -> str:
+        return self.display_name or ""
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.handle}>"
+
+
+class Invitation(db.Model):
+    """A link a member sends so that someone they know can join past the velocity rules."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inviter_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    # Only a SHA-256 of the token is stored: the link itself is shown once, to the inviter.
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    note: Mapped[str | None] = mapped_column(sa.String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), unique=True
+    )
+    used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    inviter: Mapped[User] = relationship(foreign_keys=[inviter_id])
+    used_by: Mapped[User | None] = relationship(foreign_keys=[used_by_id])
+
+    @property
+    def state(self) -> str:
+        if self.used_at:
+            return "used"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= utcnow():
+            return "expired"
+        return "open"

@@ -1,0 +1,276 @@
+"""Account use cases: sign up, verify, log in, reset, change e-mail.
+
+Services flush and never commit: the view (or CLI command) that calls them commits once.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+
+from community.accounts import invitations, tokens
+from community.accounts.models import User
+from community.accounts.passwords import hash_password, password_problems, verify_password
+from community.extensions import db
+from community.mail import send_mail
+from community.timeutil import utcnow
+from community.trust import door
+from community.trust import service as trust
+from community.trust.models import TrustEventKind
+
+
+@dataclass
+class SignupResult:
+    user: User | None = None
+    refusals: list[door.Refusal] = field(default_factory=list)
+
+    @property
+    def looks_accepted(self) -> bool:
+        """What the visitor is told: a duplicate e-mail looks exactly like a success."""
+        return self.user is not None or all(r.rule == "duplicate_email" for r in self.refusals)
+
+
+def user_inputs(display_name: str, email: str) -> list[str]:
+    """Words a password must not lean on: the member's name and address, whole and in parts."""
+    local = email.partition("@")[0]
+    words = re.split(r"[\s._+-]+", f"{display_name} {local}")
+    return [display_name, email, local, display_name.replace(" ", ""), *words]
+
+
+def check_password(password: str, display_name: str, email: str) -> list[str]:
+    cfg = current_app.config
+    return password_problems(
+        password,
+        user_inputs(display_name, email),
+        min_length=cfg["PASSWORD_MIN_LENGTH"],
+        min_score=cfg["PASSWORD_MIN_SCORE"],
+    )
+
+
+def make_handle(display_name: str) -> str:
+    """A free /u/<handle> from the display name: ascii, lowercase, dashes."""
+    ascii_name = unicodedata.normalize("NFKD", display_name).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:30] or "member"
+    handle = base
+    while db.session.scalar(sa.select(User.id).where(User.handle == handle)) is not None:
+        handle = f"{base}-{secrets.token_hex(2)}"
+    return handle
+
+
+def find_by_email(email: str) -> User | None:
+    normalized = door.normalize_email(email)
+    return db.session.scalar(
+        sa.select(User).where(User.email_normalized == normalized, User.deleted_at.is_(None))
+    )
+
+
+def signup(
+    display_name: str,
+    email: str,
+    password: str,
+    *,
+    honeypot: str,
+    form_token: str | None,
+    ip: str | None,
+    device: str | None,
+    invite_token: str | None = None,
+) -> SignupResult:
+    """Create an unverified member, or refuse at the door and log why (one TrustEvent a rule)."""
+    email = email.strip()
+    domain = email.rpartition("@")[2].lower()
+    normalized = door.normalize_email(email)
+    invitation = invitations.find_open(invite_token) if invite_token else None
+    name_stem = door.counter_stem(display_name)
+    email_stem = door.counter_stem(normalized.partition("@")[0])
+    _, net_hash = trust.hash_ip(ip)
+    counts = trust.recent_counts(
+        net_hash=net_hash,
+        device_hash=trust.keyed_hash(device, "device") if device else None,
+        domain=domain,
+        name_stem=name_stem,
+        email_stem=email_stem,
+        duplicate=find_by_email(email) is not None,
+    )
+    attempt = door.SignupAttempt(
+        email_domain=domain,
+        honeypot=honeypot,
+        elapsed_seconds=tokens.seconds_since_form_start(form_token),
+        invited=invitation is not None,
+    )
+    refusals = door.check_signup(attempt, counts, trust.limits_from_config())
+    for refusal in refusals:
+        trust.log_event(TrustEventKind.SIGNUP_REFUSED, refusal.rule, ip=ip, device=device,
+                        domain=domain, **refusal.evidence)
+    if refusals:
+        if [r.rule for r in refusals] == ["duplicate_email"]:
+            _tell_owner_of_signup_attempt(find_by_email(email))
+        return SignupResult(refusals=refusals)
+    user = User(
+        handle=make_handle(display_name),
+        display_name=display_name,
+        email=email,
+        email_normalized=normalized,
+        password_hash=hash_password(password),
+        locale=str(get_locale() or "en"),
+        invited_by_id=invitation.inviter_id if invitation else None,
+    )
+    db.session.add(user)
+    db.session.flush()
+    if invitation:
+        invitations.mark_used(invitation, user)
+    trust.record_signup(ip=ip, device=device, domain=domain, name_stem=name_stem,
+                        email_stem=email_stem, invited=invitation is not None)
+    send_verification(user)
+    return SignupResult(user=user)
+
+
+def _tell_owner_of_signup_attempt(owner: User | None) -> None:
+    """Someone signed up with an address that already has an account: tell its owner only."""
+    if owner is None:
+        return
+    with force_locale(owner.locale or "en"):
+        body = _(
+            "Someone (perhaps you) tried to create a new %(site)s account with this address, "
+            "which already has one.\n\nTo log in: %(login)s\nForgot your password? %(reset)s\n\n"
+            "If it was not you, you can ignore this message.",
+            site=current_app.config["SITE_NAME"],
+            login=url_for("accounts.login", _external=True),
+            reset=url_for("accounts.reset_request", _external=True),
+        )
+        send_mail(owner.email, _("Your %(site)s account", site=current_app.config["SITE_NAME"]),
+                  body)
+
+
+def send_verification(user: User) -> None:
+    """E-mail the member a signed link that verifies their address."""
+    token = tokens.make_token(tokens.VERIFY, {"uid": user.id, "email": user.email})
+    link = url_for("accounts.verify", token=token, _external=True)
+    with force_locale(user.locale or "en"):
+        body = _(
+            "Welcome to %(site)s, %(name)s!\n\nPlease confirm your e-mail address by opening "
+            "this link:\n%(link)s\n\nThe link expires in %(days)d days.",
+            site=current_app.config["SITE_NAME"],
+            name=user.display_name,
+            link=link,
+            days=current_app.config["VERIFY_MAX_AGE"] // 86400,
+        )
+        send_mail(user.email, _("Confirm your e-mail address"), body)
+
+
+def verify_email(token: str) -> User | None:
+    """Mark the address in a valid verification link as verified; None if the link is bad."""
+    payload = tokens.read_token(tokens.VERIFY, token, current_app.config["VERIFY_MAX_AGE"])
+    if not payload:
+        return None
+    user = db.session.get(User, payload.get("uid"))
+    if user is None or user.is_deleted or user.email != payload.get("email"):
+        return None
+    mark_verified(user)
+    return user
+
+
+def mark_verified(user: User) -> None:
+    """The member proved they read mail at their address (verification or reset link)."""
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+        award_founding_number(user)
+    db.session.flush()
+
+
+def award_founding_number(user: User) -> None:
+    """Number the first FOUNDING_MEMBERS verified members (unique in the database)."""
+    if user.founding_number is not None or user.is_demo:
+        return
+    taken = db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(User.founding_number), 0)))
+    if taken < current_app.config["FOUNDING_MEMBERS"]:
+        user.founding_number = taken + 1
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The member with this e-mail and password, else None (same cost either way)."""
+    user = find_by_email(email) if "@" in email else None
+    if not verify_password(user.password_hash if user else None, password):
+        return None
+    return user
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link if the address has an account; the caller says the same either way."""
+    user = find_by_email(email)
+    if user is None:
+        return
+    token = tokens.make_token(tokens.RESET, {"uid": user.id, "ph": user.password_hash[-12:]})
+    link = url_for("accounts.reset_password", token=token, _external=True)
+    with force_locale(user.locale or "en"):
+        body = _(
+            "To choose a new password for %(site)s, open this link:\n%(link)s\n\n"
+            "It expires in one hour and works once. If you did not ask for it, ignore this "
+            "message: your password stays as it is.",
+            site=current_app.config["SITE_NAME"],
+            link=link,
+        )
+        send_mail(user.email, _("Reset your password"), body)
+
+
+def user_for_reset(token: str) -> User | None:
+    """The member a reset link is for, if it is valid, unexpired and not used yet."""
+    payload = tokens.read_token(tokens.RESET, token, current_app.config["RESET_MAX_AGE"])
+    if not payload:
+        return None
+    user = db.session.get(User, payload.get("uid"))
+    if user is None or user.is_deleted or user.password_hash[-12:] != payload.get("ph"):
+        return None
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    """Store a new password and end every other session of the account."""
+    user.password_hash = hash_password(password)
+    user.session_nonce = secrets.token_hex(8)
+    db.session.flush()
+
+
+def request_email_change(user: User, new_email: str) -> None:
+    """Mail a confirmation link to the new address; the change happens when it is opened."""
+    payload = {"uid": user.id, "new": new_email.strip(), "old": user.email}
+    token = tokens.make_token(tokens.CHANGE_EMAIL, payload)
+    link = url_for("accounts.confirm_email", token=token, _external=True)
+    with force_locale(user.locale or "en"):
+        body = _(
+            "To use this address for your %(site)s account, open this link:\n%(link)s\n\n"
+            "If you did not ask for this, ignore this message.",
+            site=current_app.config["SITE_NAME"],
+            link=link,
+        )
+        send_mail(new_email, _("Confirm your new e-mail address"), body)
+
+
+def confirm_email_change(token: str) -> User | None:
+    """Switch to the new, now verified, address; None if the link is bad or the address taken."""
+    payload = tokens.read_token(tokens.CHANGE_EMAIL, token, current_app.config["VERIFY_MAX_AGE"])
+    if not payload:
+        return None
+    user = db.session.get(User, payload.get("uid"))
+    new = payload.get("new") or ""
+    if user is None or user.is_deleted or user.email != payload.get("old"):
+        return None
+    other = find_by_email(new)
+    if other is not None and other.id != user.id:
+        return None
+    old = user.email
+    user.email, user.email_normalized = new, door.normalize_email(new)
+    user.email_verified_at = utcnow()
+    award_founding_number(user)
+    db.session.flush()
+    with force_locale(user.locale or "en"):
+        send_mail(old, _("Your e-mail address was changed"),
+                  _("The e-mail address of your %(site)s account is now %(new)s.",
+                    site=current_app.config["SITE_NAME"], new=new))
+    return user

@@ -1,0 +1,169 @@
+"""Sign up, verify, log in and out, reset, profile pages."""
+
+from __future__ import annotations
+
+import secrets
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from community.accounts import service, tokens
+from community.accounts.forms import LoginForm, NewPasswordForm, ResetRequestForm, SignupForm
+from community.accounts.models import User
+from community.extensions import db, limiter
+from community.trust.messages import refusal_messages
+
+bp = Blueprint("accounts", __name__)
+
+DEVICE_COOKIE = "cercle_device"
+
+
+def safe_next(target: str | None) -> str | None:
+    """A local path to go back to, never another site (open redirects)."""
+    if not target or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc and target.startswith("/") else None
+
+
+def _signup_page(form: SignupForm, status: int = 200):
+    form.started.data = tokens.form_start_token()
+    response = current_app.make_response((render_template("accounts/signup.html", form=form),
+                                          status))
+    if not request.cookies.get(DEVICE_COOKIE):
+        response.set_cookie(DEVICE_COOKIE, secrets.token_urlsafe(16), max_age=365 * 86400,
+                            httponly=True, samesite="Lax",
+                            secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_SIGNUP"], methods=["POST"])
+def signup():
+    """Create an account, unless the door refuses it."""
+    form = SignupForm(invite=request.args.get("invite", ""))
+    if current_user.is_authenticated:
+        return redirect(url_for("core.index"))
+    if not form.validate_on_submit():
+        return _signup_page(form, 422 if form.is_submitted() else 200)
+    problems = service.check_password(form.password.data, form.display_name.data, form.email.data)
+    if problems:
+        form.password.errors.extend(problems)
+        return _signup_page(form, 422)
+    result = service.signup(
+        form.display_name.data, form.email.data, form.password.data,
+        honeypot=form.website.data or "", form_token=form.started.data,
+        ip=request.remote_addr, device=request.cookies.get(DEVICE_COOKIE),
+        invite_token=form.invite.data or None,
+    )
+    db.session.commit()
+    if result.looks_accepted:
+        return render_template("accounts/check_inbox.html", email=form.email.data)
+    form.form_errors.extend(refusal_messages(result.refusals))
+    return _signup_page(form, 422)
+
+
+@bp.route("/verify/<token>")
+def verify(token: str):
+    """Open the link from the verification e-mail."""
+    user = service.verify_email(token)
+    db.session.commit()
+    if user is None:
+        flash(_("This link is invalid or has expired. Log in to get a new one."), "error")
+        return redirect(url_for("accounts.login"))
+    flash(_("Thank you, your e-mail address is confirmed."), "success")
+    return redirect(url_for("accounts.profile", handle=user.handle))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
+def login():
+    """Log in; one answer for an unknown e-mail and a wrong password."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = service.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            flash(_("Welcome back, %(name)s.", name=user.display_name), "success")
+            return redirect(safe_next(request.args.get("next")) or url_for("core.index"))
+        form.form_errors.append(_("Wrong e-mail or password."))
+    status = 422 if form.is_submitted() else 200
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    """Log out (a POST with CSRF, so no page can log you out behind your back)."""
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("core.index"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_RESET"], methods=["POST"])
+def reset_request():
+    """Ask for a password-reset link; the answer never says whether the address exists."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        service.request_password_reset(form.email.data)
+        db.session.commit()
+        flash(_("If an account uses this address, we have sent it a link."), "info")
+        return redirect(url_for("accounts.login"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("accounts/reset_request.html", form=form), status
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_RESET"], methods=["POST"])
+def reset_password(token: str):
+    """Choose a new password from a reset link."""
+    user = service.user_for_reset(token)
+    if user is None:
+        flash(_("This link is invalid or has expired. Ask for a new one."), "error")
+        return redirect(url_for("accounts.reset_request"))
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        problems = service.check_password(form.password.data, user.display_name, user.email)
+        if not problems:
+            service.set_password(user, form.password.data)
+            service.mark_verified(user)
+            db.session.commit()
+            flash(_("Your password is changed. You can log in."), "success")
+            return redirect(url_for("accounts.login"))
+        form.password.errors.extend(problems)
+    status = 422 if form.is_submitted() else 200
+    return render_template("accounts/reset_password.html", form=form), status
+
+
+@bp.route("/u/<handle>")
+def profile(handle: str):
+    """A member's public profile."""
+    user = db.first_or_404(db.select(User).where(User.handle == handle))
+    if user.is_deleted:
+        abort(404)
+    return render_template("accounts/profile.html", user=user)
+
+
+@bp.route("/verify/resend", methods=["POST"])
+@login_required
+@limiter.limit(lambda: current_app.config["RATELIMIT_RESET"])
+def resend_verification():
+    """Send the verification link again."""
+    if not current_user.is_verified:
+        service.send_verification(current_user)
+        flash(_("We sent you a new link."), "info")
+    return redirect(url_for("accounts.settings"))
+
+
+from community.accounts import settings  # noqa: E402,F401  (routes on the same blueprint)

@@ -1,0 +1,49 @@
+"""Site-wide pages: home, health check, language switch."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, make_response, redirect, render_template, url_for
+from flask_login import current_user
+
+from community.accounts.forms import LanguageForm
+from community.accounts.views import safe_next
+from community.extensions import db
+
+bp = Blueprint("core", __name__)
+
+from community.i18n import LANG_COOKIE
+
+
+@bp.route("/")
+def index():
+    """The home page."""
+    return render_template("core/index.html")
+
+
+@bp.route("/healthz")
+def healthz():
+    """200 when the database answers, 503 otherwise (for load balancers and monitors)."""
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.exception("health check: database unreachable")
+        return {"status": "error", "database": "unreachable"}, 503
+    return {"status": "ok", "database": "ok"}, 200
+
+
+@bp.route("/language", methods=["POST"])
+def language():
+    """Switch the interface language (kept on the account, or in a cookie for visitors)."""
+    form = LanguageForm()
+    target = safe_next(form.next.data) or url_for("core.index")
+    if not form.validate_on_submit():
+        return redirect(target)
+    response = make_response(redirect(target))
+    response.set_cookie(LANG_COOKIE, form.lang.data, max_age=365 * 86400, samesite="Lax",
+                        secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True)
+    if current_user.is_authenticated:
+        current_user.locale = form.lang.data
+        db.session.commit()
+    return response

@@ -1,0 +1,4 @@
+"""Every domain's models, imported in one place for Alembic and ``flask shell``."""
+
+from community.accounts.models import Invitation, Role, User  # noqa: F401
+from community.trust.models import SignupRecord, TrustEvent, TrustEventKind  # noqa: F401
