@@ -40,7 +40,11 @@ def create_app(config: object | None = None) -> Flask:
             with app.app_context():
                 from community.extensions import db
 
-                dbcheck.check_migrated(db.engine)
+                try:
+                    dbcheck.check_migrated(db.engine)
+                finally:
+                    # Forked workers (gunicorn) must not inherit this connection.
+                    db.engine.dispose()
     return app
 
 

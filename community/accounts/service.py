@@ -107,9 +107,10 @@ def signup(
     refusals = door.check_signup(attempt, counts, trust.limits_from_config())
     for refusal in refusals:
         trust.log_event(TrustEventKind.SIGNUP_REFUSED, refusal.rule, ip=ip, device=device,
-                        domain=domain, **refusal.evidence)
+                        domain=domain, detail=refusal.evidence)
     if refusals:
         if [r.rule for r in refusals] == ["duplicate_email"]:
+            hash_password(password)  # cost the same time as a real signup: no timing oracle
             _tell_owner_of_signup_attempt(find_by_email(email))
         return SignupResult(refusals=refusals)
     user = User(

@@ -90,7 +90,8 @@ def change_password():
         else:
             service.set_password(current_user, form.password.data)
             db.session.commit()
-            login_user(current_user)  # this session carries on under the new session id
+            # This session carries on under the new session id.
+            login_user(current_user._get_current_object())
             flash(_("Your password is changed."), "success")
             return redirect(url_for("accounts.settings"))
     return _settings_page(422, password_form=form)

@@ -18,7 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from community.accounts import service, tokens
+from community.accounts import invitations, service, tokens
 from community.accounts.forms import LoginForm, NewPasswordForm, ResetRequestForm, SignupForm
 from community.accounts.models import User
 from community.extensions import db, limiter
@@ -39,8 +39,9 @@ def safe_next(target: str | None) -> str | None:
 
 def _signup_page(form: SignupForm, status: int = 200):
     form.started.data = tokens.form_start_token()
-    response = current_app.make_response((render_template("accounts/signup.html", form=form),
-                                          status))
+    invited = bool(form.invite.data) and invitations.find_open(form.invite.data) is not None
+    page = render_template("accounts/signup.html", form=form, invited=invited)
+    response = current_app.make_response((page, status))
     if not request.cookies.get(DEVICE_COOKIE):
         response.set_cookie(DEVICE_COOKIE, secrets.token_urlsafe(16), max_age=365 * 86400,
                             httponly=True, samesite="Lax",

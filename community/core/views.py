@@ -9,10 +9,9 @@ from flask_login import current_user
 from community.accounts.forms import LanguageForm
 from community.accounts.views import safe_next
 from community.extensions import db
+from community.i18n import LANG_COOKIE
 
 bp = Blueprint("core", __name__)
-
-from community.i18n import LANG_COOKIE
 
 
 @bp.route("/")

@@ -27,8 +27,8 @@ def seed_demo(actor: str = "cli") -> list[User]:
     """Create demo members (flagged is_demo) in demo mode; refuse and log anywhere else."""
     env = current_app.config["CERCLE_ENV"]
     if env != "demo":
-        trust.log_event(TrustEventKind.DEMO_REFUSED, "demo_outside_demo_mode", env=env,
-                        actor=actor)
+        trust.log_event(TrustEventKind.DEMO_REFUSED, "demo_outside_demo_mode",
+                        detail={"env": env, "actor": actor})
         raise DemoRefused(
             f"Demo data is refused in CERCLE_ENV={env}: it would fill a real community with "
             "fake members. Use CERCLE_ENV=demo on a separate database."

@@ -68,7 +68,8 @@ def recent_counts(*, net_hash, device_hash, domain, name_stem, email_stem, dupli
     )
 
 
-def log_event(kind: TrustEventKind, rule: str, *, ip=None, device=None, domain=None, **detail):
+def log_event(kind: TrustEventKind, rule: str, *, ip=None, device=None, domain=None,
+              detail: dict | None = None) -> TrustEvent:
     """Write one TrustEvent (hashed identifiers only) and return it."""
     ip_hash, net_hash = hash_ip(ip)
     event = TrustEvent(
@@ -78,7 +79,7 @@ def log_event(kind: TrustEventKind, rule: str, *, ip=None, device=None, domain=N
         net_hash=net_hash,
         device_hash=keyed_hash(device, "device") if device else None,
         email_domain=domain,
-        detail=detail,
+        detail=detail or {},
     )
     db.session.add(event)
     db.session.flush()

@@ -1,0 +1,82 @@
+"""Command-line tools: create-admin, set-role, demo seed (refused outside demo), trust purge."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from community.accounts.models import Role, User
+from community.extensions import db
+from community.timeutil import utcnow
+from community.trust.models import SignupRecord, TrustEvent
+from tests.conftest import GOOD_PASSWORD, login, make_user
+from tests.helpers import text
+
+
+def test_create_admin_makes_a_verified_admin_who_can_log_in(app):
+    result = app.test_cli_runner().invoke(args=[
+        "users", "create-admin", "--email", "root@example.com", "--name", "Root Admin",
+        "--password", GOOD_PASSWORD])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session.scalar(sa.select(User))
+        assert user.role is Role.ADMIN and user.is_verified
+    assert login(app.test_client(), "root@example.com").status_code == 302
+
+
+def test_create_admin_refuses_a_weak_password(app):
+    result = app.test_cli_runner().invoke(args=[
+        "users", "create-admin", "--email", "root@example.com", "--name", "Root Admin",
+        "--password", "password1234"])
+    assert result.exit_code != 0 and "common password" in result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+
+
+def test_set_role(app):
+    make_user(app)
+    result = app.test_cli_runner().invoke(args=["users", "set-role", "alice@example.com",
+                                                "product"])
+    assert result.exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(sa.select(User.role)) is Role.PRODUCT
+
+
+def test_demo_seed_is_refused_and_logged_outside_demo_mode(make_app):
+    app = make_app(CERCLE_ENV="production")
+    result = app.test_cli_runner().invoke(args=["demo", "seed"])
+    assert result.exit_code == 1
+    assert "refused" in result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+        assert list(db.session.scalars(sa.select(TrustEvent.rule))) == ["demo_outside_demo_mode"]
+
+
+def test_demo_seed_in_demo_mode_fills_and_every_page_shows_the_banner(make_app):
+    app = make_app(CERCLE_ENV="demo")
+    result = app.test_cli_runner().invoke(args=["demo", "seed"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        demo_users = db.session.scalars(sa.select(User)).all()
+        assert demo_users and all(u.is_demo for u in demo_users)
+        handle = demo_users[0].handle
+    client = app.test_client()
+    for path in ("/", "/login", "/signup", f"/u/{handle}", "/no-such-page"):
+        assert "Demo data" in text(client.get(path)), path
+
+
+def test_no_demo_banner_outside_demo_mode(client):
+    assert "Demo data" not in text(client.get("/"))
+
+
+def test_trust_purge_deletes_old_signup_records_only(make_app):
+    app = make_app(SIGNUP_RECORD_RETENTION_DAYS=30)
+    with app.app_context():
+        db.session.add_all([
+            SignupRecord(email_domain="old.example", created_at=utcnow() - timedelta(days=31)),
+            SignupRecord(email_domain="new.example", created_at=utcnow() - timedelta(days=1)),
+        ])
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["trust", "purge"])
+    assert "1 signup records purged" in result.output
+    with app.app_context():
+        assert list(db.session.scalars(sa.select(SignupRecord.email_domain))) == ["new.example"]

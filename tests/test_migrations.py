@@ -1,0 +1,72 @@
+"""Migrations create exactly the models' schema, on SQLite and PostgreSQL, and the app refuses
+to serve a database that is not migrated."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+
+from community import create_app
+from community.config import TestConfig
+from community.dbcheck import DatabaseNotMigrated
+from community.extensions import db
+from tests.requirements import POSTGRES_URL, postgres_problem, require
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request, tmp_path):
+    """The URL of an empty database (a file for SQLite, a fresh database on PostgreSQL)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrations.db'}"
+        return
+    require(postgres_problem() is None, postgres_problem() or "")
+    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    name = "cercle_migrations_test"
+    with admin.connect() as connection:
+        connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        connection.execute(sa.text(f"CREATE DATABASE {name}"))
+    yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+    with admin.connect() as connection:
+        connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
+
+
+def test_migrations_create_the_models_schema_and_downgrade_cleanly(empty_database_url):
+    app = create_app(TestConfig(empty_database_url))
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as connection:
+            diffs = compare_metadata(MigrationContext.configure(connection), db.metadata)
+        assert diffs == [], f"models and migrations differ: run `flask db migrate`: {diffs}"
+        downgrade(revision="base")
+        tables = set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
+        assert tables == set()
+        db.engine.dispose()
+
+
+def test_app_refuses_to_start_on_an_unmigrated_database(empty_database_url):
+    with pytest.raises(DatabaseNotMigrated, match="flask --app app db upgrade"):
+        create_app(TestConfig(empty_database_url, CHECK_MIGRATIONS=True))
+    app = create_app(TestConfig(empty_database_url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    create_app(TestConfig(empty_database_url, CHECK_MIGRATIONS=True))  # now it starts
+
+
+def test_serving_process_exits_with_the_fix_command(tmp_path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.db'}",
+           "CERCLE_INSTANCE_PATH": str(tmp_path), "CERCLE_ENV": "development"}
+    env.pop("FLASK_RUN_FROM_CLI", None)
+    result = subprocess.run([sys.executable, "-c", "import app"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "flask --app app db upgrade" in result.stderr
