@@ -7,6 +7,8 @@ CSRF stays on: the browser fills in the forms the way a visitor does.
 
 from __future__ import annotations
 
+import os
+import shutil
 import threading
 from pathlib import Path
 
@@ -14,9 +16,9 @@ import pytest
 from werkzeug.serving import make_server
 
 from community import create_app
-from community.config import TestConfig
+from community.config import ROOT, TestConfig
 from community.extensions import db
-from tests.requirements import chromium_problem, require
+from tests.requirements import CHROMIUM, chromium_problem, require
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -29,13 +31,37 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(scope="session")
+def compiled_translations(tmp_path_factory) -> str:
+    """The .po catalogs compiled afresh into a temporary directory.
+
+    The .mo files next to the .po are build products (git-ignored, compiled by scripts/_venv.sh)
+    and may be missing or stale when pytest is run directly; the browser sees the .po as it is.
+    """
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    source = ROOT / "community" / "translations"
+    target = tmp_path_factory.mktemp("translations")
+    for po in source.glob("*/LC_MESSAGES/messages.po"):
+        locale = po.parent.parent.name
+        with po.open("rb") as handle:
+            catalog = read_po(handle, locale=locale)
+        mo = target / locale / "LC_MESSAGES" / "messages.mo"
+        mo.parent.mkdir(parents=True)
+        with mo.open("wb") as handle:
+            write_mo(handle, catalog, use_fuzzy=True)  # as scripts/_venv.sh compiles them
+    return str(target)
+
+
 @pytest.fixture
-def live_app(tmp_path):
+def live_app(tmp_path, compiled_translations):
     """The app on a fresh SQLite file, with the schema created; mail goes to tmp_path/outbox."""
     app = create_app(TestConfig(
         f"sqlite:///{tmp_path}/e2e.db",
         OUTBOX_DIR=str(tmp_path / "outbox"),
         SIGNUP_MIN_SECONDS=1.0,
+        BABEL_TRANSLATION_DIRECTORIES=compiled_translations,
     ))
     assert app.config.get("WTF_CSRF_ENABLED", True), "browser tests run with CSRF on"
     with app.app_context():
@@ -73,7 +99,8 @@ def browser():
     playwright = sync_playwright().start()
     try:
         chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+            executable_path=CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium"),
+            headless=True, args=CHROMIUM_ARGS,
         )
     except Exception:
         playwright.stop()

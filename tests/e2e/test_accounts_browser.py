@@ -113,10 +113,16 @@ def test_newcomer_signs_up_confirms_logs_in_switches_language_and_exports(
         page.select_option("#lang", label="Français")
     assert page.locator("html").get_attribute("lang") == "fr"
     assert page.locator("#lang").input_value() == "fr"
-    fr = french(live_app, "Log out", "Settings", "Language", "Download my data")
-    for english, translated in fr.items():
-        if english in ("Log out", "Settings") and translated != english:
-            assert header(page).get_by_text(translated, exact=True).is_visible(), translated
+    # The header speaks French, in the words of the French catalog (at the time of writing
+    # "Se déconnecter" and "Paramètres").
+    fr = french(live_app, "Log out", "Settings", "Download my data")
+    translated = {en: text for en, text in fr.items() if text != en}
+    assert translated, f"the French catalog translates none of {sorted(fr)}"
+    if "Log out" in translated:
+        assert header(page).get_by_role("button", name=fr["Log out"], exact=True).is_visible()
+        assert header(page).get_by_role("button", name="Log out", exact=True).count() == 0
+    if "Settings" in translated:
+        assert header(page).get_by_role("link", name=fr["Settings"], exact=True).is_visible()
     # The choice is kept on the account: it holds on the next page too.
     page.reload()
     assert page.locator("html").get_attribute("lang") == "fr"
@@ -145,6 +151,18 @@ def test_newcomer_signs_up_confirms_logs_in_switches_language_and_exports(
     # No page along the way broke the Content-Security-Policy, or anything else.
     assert csp_errors(console_errors) == []
     assert console_errors == []
+
+
+def test_the_console_watch_sees_a_policy_violation(page, live_server, console_errors):
+    """Self-check of the fixture: an inline script on a page of this site is reported."""
+    page.route(f"{live_server}/csp-probe", lambda route: route.fulfill(
+        status=200, content_type="text/html",
+        headers={"Content-Security-Policy": "script-src 'self'"},
+        body="<!doctype html><title>probe</title><script>document.title = 'ran'</script>",
+    ))
+    page.goto("/csp-probe")
+    assert page.title() == "probe"  # the inline script was blocked...
+    assert csp_errors(console_errors), console_errors  # ...and the watch saw it
 
 
 # Pages a visitor can open, then the pages of a logged-in member.
