@@ -15,5 +15,4 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   touch "$stamp"
 fi
 # Compile the translation catalogs (.po -> .mo); quick, and keeps them in step with the .po.
-.venv/bin/pybabel compile --use-fuzzy -q -d community/translations 2>/dev/null || \
-  .venv/bin/pybabel compile -q -d community/translations
+.venv/bin/pybabel --quiet compile -d community/translations

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from community.accounts import invitations, tokens
 from community.accounts.models import User
@@ -154,14 +155,15 @@ def send_verification(user: User) -> None:
     token = tokens.make_token(tokens.VERIFY, {"uid": user.id, "email": user.email})
     link = url_for("accounts.verify", token=token, _external=True)
     with force_locale(user.locale or "en"):
+        days = max(1, current_app.config["VERIFY_MAX_AGE"] // 86400)
         body = _(
             "Welcome to %(site)s, %(name)s!\n\nPlease confirm your e-mail address by opening "
-            "this link:\n%(link)s\n\nThe link expires in %(days)d days.",
+            "this link:\n%(link)s",
             site=current_app.config["SITE_NAME"],
             name=user.display_name,
             link=link,
-            days=current_app.config["VERIFY_MAX_AGE"] // 86400,
-        )
+        ) + "\n\n" + ngettext("The link expires in %(num)d day.",
+                              "The link expires in %(num)d days.", days)
         send_mail(user.email, _("Confirm your e-mail address"), body)
 
 
@@ -210,13 +212,15 @@ def request_password_reset(email: str) -> None:
     token = tokens.make_token(tokens.RESET, {"uid": user.id, "ph": user.password_hash[-12:]})
     link = url_for("accounts.reset_password", token=token, _external=True)
     with force_locale(user.locale or "en"):
+        minutes = max(1, current_app.config["RESET_MAX_AGE"] // 60)
         body = _(
-            "To choose a new password for %(site)s, open this link:\n%(link)s\n\n"
-            "It expires in one hour and works once. If you did not ask for it, ignore this "
-            "message: your password stays as it is.",
+            "To choose a new password for %(site)s, open this link:\n%(link)s",
             site=current_app.config["SITE_NAME"],
             link=link,
-        )
+        ) + "\n\n" + ngettext(
+            "It expires in %(num)d minute and works once.",
+            "It expires in %(num)d minutes and works once.", minutes,
+        ) + " " + _("If you did not ask for it, ignore this message: your password stays as it is.")
         send_mail(user.email, _("Reset your password"), body)
 
 

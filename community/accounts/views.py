@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
 
 from community.accounts import invitations, service, tokens
 from community.accounts.forms import LoginForm, NewPasswordForm, ResetRequestForm, SignupForm
@@ -68,7 +69,13 @@ def signup():
         ip=request.remote_addr, device=request.cookies.get(DEVICE_COOKIE),
         invite_token=form.invite.data or None,
     )
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Two sign-ups with one address at the same instant: the database kept the first;
+        # the second reads the same page as any duplicate.
+        db.session.rollback()
+        return render_template("accounts/check_inbox.html", email=form.email.data)
     if result.looks_accepted:
         return render_template("accounts/check_inbox.html", email=form.email.data)
     form.form_errors.extend(refusal_messages(result.refusals))

@@ -194,9 +194,6 @@ def test_no_page_violates_the_content_security_policy(
     assert csp_errors(console_errors) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "app bug: static/css/cercle.css gives `button` display:inline-block, which overrides the "
-    "`hidden` attribute cercle.js sets, so the redundant Change button stays on screen"))
 def test_language_change_button_disappears_when_scripts_run(page):
     page.goto("/")
     assert script_ran(page)
