@@ -166,3 +166,10 @@ def test_session_ends_when_the_browser_identity_changes(app, member):
     assert client.get("/settings").status_code == 200
     client.environ_base["HTTP_USER_AGENT"] = "Stolen cookie in Browser B"
     assert client.get("/settings").status_code == 302
+
+
+def test_members_language_choice_wins_over_the_browser(app, client):
+    make_user(app, "Fanny Roux", "fanny@example.com", locale="fr")
+    login(client, "fanny@example.com")
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    assert '<html lang="fr">' in text(client.get("/"))
