@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask import current_app, url_for
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from community.accounts import invitations, tokens
 from community.accounts.models import User

@@ -3,8 +3,14 @@
 import pytest
 
 from community.trust.door import (
-    DoorLimits, RecentCounts, SignupAttempt, check_signup, counter_stem, is_disposable,
-    network_of, normalize_email,
+    DoorLimits,
+    RecentCounts,
+    SignupAttempt,
+    check_signup,
+    counter_stem,
+    is_disposable,
+    network_of,
+    normalize_email,
 )
 
 
