@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -19,6 +20,7 @@ class DatabaseNotMigrated(RuntimeError):
 
 
 def head_revisions() -> set[str]:
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # no plugin chatter per worker
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS))
     return set(ScriptDirectory.from_config(config).get_heads())

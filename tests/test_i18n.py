@@ -209,17 +209,37 @@ def test_accept_language_en_gives_english(client):
 
 
 @pytest.mark.usefixtures("compiled_catalogs")
-def test_language_form_sets_a_cookie_that_wins_over_the_browser(client):
+def test_visitors_language_picker_sets_a_cookie_that_wins_over_the_browser(client):
     english = {"Accept-Language": "en"}
     page = client.get("/", headers=english)
     assert "Se connecter" not in text(page)
-    fields = hidden_fields(text(page))
-    assert "csrf_token" in fields
+    # A visitor's page carries no CSRF token and sets no cookie: it stays cacheable.
+    assert "csrf_token" not in hidden_fields(text(page))
+    assert page.headers.getlist("Set-Cookie") == []
 
-    response = client.post("/language", data={**fields, "lang": "fr"}, headers=english)
-    assert response.status_code == 302
+    response = client.get("/language", query_string={"lang": "fr", "next": "/login"},
+                          headers=english)
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
     assert any(h.startswith("cercle_lang=fr;") for h in response.headers.getlist("Set-Cookie"))
 
     html = text(client.get("/", headers=english))
     assert '<html lang="fr">' in html
     assert "Se connecter" in html
+
+
+@pytest.mark.usefixtures("compiled_catalogs")
+def test_members_language_choice_is_saved_on_the_account_by_post(app, auth):
+    page = auth.get("/")
+    fields = hidden_fields(text(page))
+    assert "csrf_token" in fields
+    response = auth.post("/language", data={**fields, "lang": "fr"})
+    assert response.status_code == 302
+    from tests.conftest import login
+
+    other_browser = app.test_client()
+    login(other_browser)
+    assert '<html lang="fr">' in text(other_browser.get("/", headers={"Accept-Language": "en"}))
+
+
+def test_members_language_post_without_csrf_is_refused(auth):
+    assert auth.post("/language", data={"lang": "fr"}).status_code == 400

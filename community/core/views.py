@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, make_response, redirect, render_template, url_for
+from flask import (
+    Blueprint, current_app, make_response, redirect, render_template, request, url_for,
+)
 from flask_login import current_user
 
 from community.accounts.forms import LanguageForm
@@ -32,17 +34,22 @@ def healthz():
     return {"status": "ok", "database": "ok"}, 200
 
 
-@bp.route("/language", methods=["POST"])
+@bp.route("/language", methods=["GET", "POST"])
 def language():
-    """Switch the interface language (kept on the account, or in a cookie for visitors)."""
-    form = LanguageForm()
-    target = safe_next(form.next.data) or url_for("core.index")
-    if not form.validate_on_submit():
-        return redirect(target)
-    response = make_response(redirect(target))
+    """Switch the interface language: a cookie for visitors (GET, no server state), the
+    account's setting for members (POST with CSRF)."""
+    if request.method == "GET":
+        form = LanguageForm(request.args, meta={"csrf": False})
+        valid = form.validate()
+    else:
+        form = LanguageForm()
+        valid = form.validate_on_submit()
+    response = make_response(redirect(safe_next(form.next.data) or url_for("core.index")))
+    if not valid:
+        return response
     response.set_cookie(LANG_COOKIE, form.lang.data, max_age=365 * 86400, samesite="Lax",
                         secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True)
-    if current_user.is_authenticated:
+    if request.method == "POST" and current_user.is_authenticated:
         current_user.locale = form.lang.data
         db.session.commit()
     return response
