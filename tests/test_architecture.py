@@ -7,7 +7,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMUNITY = ROOT / "community"
-PURE_MODULES = [COMMUNITY / "trust" / "door.py"]
+PURE_MODULES = [
+    COMMUNITY / "trust" / "door.py", COMMUNITY / "trust" / "weights.py",
+    COMMUNITY / "ideas" / "ranking.py",
+]
 SERVICE_MODULES = [
     COMMUNITY / "accounts" / "service.py", COMMUNITY / "accounts" / "invitations.py",
     COMMUNITY / "accounts" / "data.py", COMMUNITY / "trust" / "service.py",

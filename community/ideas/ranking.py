@@ -1,0 +1,123 @@
+"""Idea ranking rules: pure functions, no Flask, no database.
+
+Every ranking Cercle shows is computed here, from plain values, so that the rules can be read,
+tested and explained on the public "how ranking works" page:
+
+- a vote's weight is ``importance x voter trust weight`` (importance 1 nice-to-have,
+  2 important, 3 critical; the trust weight comes from ``community.trust.weights``);
+- **top** is the sum of the weights;
+- **trending** is the sum of ``weight * 2 ** ((t - epoch) / half_life)``: each vote adds its
+  term once, at the time it is cast, and ordering by the stored sum is the same as ordering by
+  the exponentially decayed score at any common "now" (the stored-exponent trick: no decay job);
+- **members' priorities** is a trust-weighted Borda count over members' ordered ballots of up to
+  ten ideas: position 1 earns 10 points, position 10 earns 1.
+Ties are broken by more votes, then the older idea, then the lower id, so an order is total
+and stable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+IMPORTANCE = {1: "nice_to_have", 2: "important", 3: "critical"}
+BALLOT_SIZE = 10
+
+
+def vote_weight(importance: int, trust_weight: float) -> float:
+    """The weight a vote adds to an idea's top score: importance (1-3) x trust weight (0-1)."""
+    if importance not in IMPORTANCE:
+        raise ValueError(f"importance must be 1, 2 or 3, not {importance!r}")
+    if not 0.0 <= trust_weight <= 1.0:
+        raise ValueError(f"trust weight must be within [0, 1], not {trust_weight!r}")
+    return importance * trust_weight
+
+
+def trending_term(weight: float, at: datetime, epoch: datetime, half_life_hours: float) -> float:
+    """The term a vote cast at ``at`` adds to (or, unvoted, removes from) the trending sum.
+
+    ``weight * 2 ** (hours since epoch / half_life)``. Dividing every idea's sum by the same
+    ``2 ** (now / half_life)`` gives the decayed score, so the order is the same at any now.
+    With a 7-day half-life a float holds about 19 years past the epoch; ``flask ideas recount``
+    can move the epoch forward.
+    """
+    hours = (at - epoch).total_seconds() / 3600.0
+    return weight * 2.0 ** (hours / half_life_hours)
+
+
+def decayed(trending_sum: float, now: datetime, epoch: datetime, half_life_hours: float) -> float:
+    """The trending sum expressed at ``now`` (for display: votes-worth of recent interest)."""
+    hours = (now - epoch).total_seconds() / 3600.0
+    return trending_sum / 2.0 ** (hours / half_life_hours)
+
+
+def borda_points(position: int) -> int:
+    """Points for a ballot position (1-based): 1st earns 10, 10th earns 1."""
+    if not 1 <= position <= BALLOT_SIZE:
+        raise ValueError(f"position must be within 1..{BALLOT_SIZE}, not {position!r}")
+    return BALLOT_SIZE + 1 - position
+
+
+@dataclass(frozen=True)
+class BallotEntry:
+    member_id: int
+    idea_id: int
+    position: int
+    trust_weight: float
+
+
+def borda(entries: Iterable[BallotEntry]) -> dict[int, float]:
+    """Trust-weighted Borda totals per idea: the sum of points x the member's trust weight."""
+    totals: dict[int, float] = {}
+    for entry in entries:
+        totals[entry.idea_id] = totals.get(entry.idea_id, 0.0) + (
+            borda_points(entry.position) * entry.trust_weight
+        )
+    return totals
+
+
+@dataclass(frozen=True)
+class Ranked:
+    idea_id: int
+    score: float
+    votes: int
+    created_at: datetime
+
+
+def order(ideas: Iterable[Ranked]) -> list[int]:
+    """Idea ids best first: higher score, then more votes, then older, then lower id."""
+    return [
+        r.idea_id
+        for r in sorted(ideas, key=lambda r: (-r.score, -r.votes, r.created_at, r.idea_id))
+    ]
+
+
+@dataclass(frozen=True)
+class VoteValue:
+    member_id: int
+    importance: int
+    why: str | None
+
+
+def merge_votes(target: Iterable[VoteValue], source: Iterable[VoteValue]) -> tuple[
+    list[VoteValue], list[VoteValue]
+]:
+    """Votes of a duplicate moving into the idea it duplicates.
+
+    Returns (votes to move, votes to update on the target). A member who voted only on the
+    duplicate moves with their vote; a member who voted both keeps one vote, with the higher
+    importance and, if the target's vote had no "why", the duplicate's.
+    """
+    kept = {v.member_id: v for v in target}
+    moves, updates = [], []
+    for vote in source:
+        existing = kept.get(vote.member_id)
+        if existing is None:
+            moves.append(vote)
+            continue
+        importance = max(existing.importance, vote.importance)
+        why = existing.why or vote.why
+        if (importance, why) != (existing.importance, existing.why):
+            updates.append(VoteValue(vote.member_id, importance, why))
+    return moves, updates
