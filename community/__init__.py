@@ -104,6 +104,8 @@ def _tune_sqlite(engine) -> None:
 def _register_blueprints(app: Flask) -> None:
     from community.accounts.views import bp as accounts
     from community.core.views import bp as core
+    from community.ideas.views import bp as ideas
 
     app.register_blueprint(core)
     app.register_blueprint(accounts)
+    app.register_blueprint(ideas)

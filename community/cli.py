@@ -77,5 +77,18 @@ def trust_purge() -> None:
 
 
 def init_cli(app: Flask) -> None:
-    for group in (users, demo, trust_cli):
+    for group in (users, demo, trust_cli, ideas_cli):
         app.cli.add_command(group)
+
+
+ideas_cli = AppGroup("ideas", help="Ideas maintenance.")
+
+
+@ideas_cli.command("recount")
+def ideas_recount() -> None:
+    """Rebuild the ideas' denormalized counters from the votes, priorities and comments."""
+    from community.ideas.service import recount_all
+
+    changed = recount_all()
+    db.session.commit()
+    click.echo(f"{changed} ideas corrected.")

@@ -140,6 +140,12 @@ class Config:
         self.PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 10)
         self.PASSWORD_MIN_SCORE = env_int("PASSWORD_MIN_SCORE", 3)
 
+        # Ideas: ranking (see /ideas/ranking and community/ideas/ranking.py).
+        self.TRENDING_HALF_LIFE_HOURS = env_float("TRENDING_HALF_LIFE_HOURS", 7 * 24.0)
+        self.TRENDING_EPOCH = os.environ.get("TRENDING_EPOCH", "2026-11-01")
+        self.ESTABLISHED_AFTER_DAYS = env_float("ESTABLISHED_AFTER_DAYS", 7.0)
+        self.IDEAS_PER_PAGE = env_int("IDEAS_PER_PAGE", 25)
+
         # i18n
         self.LANGUAGES = ("en", "fr")
         self.BABEL_DEFAULT_LOCALE = "en"

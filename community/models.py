@@ -1,4 +1,17 @@
 """Every domain's models, imported in one place for Alembic and ``flask shell``."""
 
 from community.accounts.models import Invitation, Role, User  # noqa: F401
+from community.ideas.models import (  # noqa: F401
+    Category,
+    Comment,
+    Follow,
+    Idea,
+    IdeaTag,
+    IdeaTerm,
+    PriorityEntry,
+    ShipFeedback,
+    StatusChange,
+    Vote,
+)
+from community.notify.models import Notification  # noqa: F401
 from community.trust.models import SignupRecord, TrustEvent, TrustEventKind  # noqa: F401

@@ -8,10 +8,12 @@ from flask_login import current_user
 
 from community.accounts.forms import LanguageForm
 from community.forms import ActionForm
+from community.text import cooked
 
 
 def init_templating(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["cooked"] = cooked
 
     @app.context_processor
     def globals_for_templates():

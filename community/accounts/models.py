@@ -40,6 +40,10 @@ def _enum(cls: type[enum.Enum], name: str) -> sa.Enum:
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    __table_args__ = (
+        sa.CheckConstraint("email_digest IN ('instant', 'daily', 'off')",
+                           name="email_digest_values"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     handle: Mapped[str] = mapped_column(sa.String(40), unique=True)
@@ -64,6 +68,11 @@ class User(UserMixin, db.Model):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # A moderator's decision: this member's votes no longer count in the crowd's rankings.
+    votes_discounted_at: Mapped[datetime | None]
+    # E-mail copies of notifications: "instant", "daily" (digest) or "off".
+    email_digest: Mapped[str] = mapped_column(sa.String(10), default="daily",
+                                              server_default="daily")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     deleted_at: Mapped[datetime | None]
 

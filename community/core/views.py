@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import (
-    Blueprint, current_app, make_response, redirect, render_template, request, url_for,
+    Blueprint,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
 )
 from flask_login import current_user
 

@@ -34,22 +34,29 @@ def vote_weight(importance: int, trust_weight: float) -> float:
     return importance * trust_weight
 
 
-def trending_term(weight: float, at: datetime, epoch: datetime, half_life_hours: float) -> float:
+TRENDING_SCALE = 2**10
+TRENDING_MAX_HALF_LIVES = 48  # 3 x 2**10 x 2**48 < 2**60: room for millions of votes a sum
+
+
+def trending_term(weight: float, at: datetime, epoch: datetime, half_life_hours: float) -> int:
     """The term a vote cast at ``at`` adds to (or, unvoted, removes from) the trending sum.
 
-    ``weight * 2 ** (hours since epoch / half_life)``. Dividing every idea's sum by the same
+    ``round(weight * 2 ** (hours since epoch / half_life) * 2**10)``, an integer, so that sums
+    are exact and a recount agrees to the unit. Dividing every idea's sum by the same
     ``2 ** (now / half_life)`` gives the decayed score, so the order is the same at any now.
-    With a 7-day half-life a float holds about 19 years past the epoch; ``flask ideas recount``
-    can move the epoch forward.
+    Past ``TRENDING_MAX_HALF_LIVES`` half-lives since the epoch (48 weeks with a 7-day
+    half-life) the terms would near 64 bits: move TRENDING_EPOCH forward and recount.
     """
     hours = (at - epoch).total_seconds() / 3600.0
-    return weight * 2.0 ** (hours / half_life_hours)
+    if hours / half_life_hours > TRENDING_MAX_HALF_LIVES:
+        raise OverflowError("TRENDING_EPOCH is too old: move it forward and run the recount")
+    return round(weight * 2.0 ** (hours / half_life_hours) * TRENDING_SCALE)
 
 
-def decayed(trending_sum: float, now: datetime, epoch: datetime, half_life_hours: float) -> float:
-    """The trending sum expressed at ``now`` (for display: votes-worth of recent interest)."""
+def decayed(trending_sum: int, now: datetime, epoch: datetime, half_life_hours: float) -> float:
+    """The trending sum expressed at ``now`` (for display: weight-worth of recent interest)."""
     hours = (now - epoch).total_seconds() / 3600.0
-    return trending_sum / 2.0 ** (hours / half_life_hours)
+    return trending_sum / TRENDING_SCALE / 2.0 ** (hours / half_life_hours)
 
 
 def borda_points(position: int) -> int:

@@ -14,3 +14,37 @@ document.addEventListener("DOMContentLoaded", () => {
     input.addEventListener("focus", () => input.select());
   }
 });
+
+// Ideas: suggest similar ideas while the title is typed (the form's "check" button does the
+// same without JS).
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.querySelector("form[data-similar-url]");
+  const box = document.getElementById("similar-live");
+  const title = form && form.querySelector("input[name=title]");
+  if (!form || !box || !title) return;
+  let timer = null;
+  title.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const query = title.value.trim();
+      box.replaceChildren();
+      if (query.length < 4) return;
+      const response = await fetch(`${form.dataset.similarUrl}?title=${encodeURIComponent(query)}`);
+      if (!response.ok) return;
+      const ideas = await response.json();
+      if (!ideas.length) return;
+      const heading = document.createElement("p");
+      heading.textContent = box.dataset.heading || "Similar ideas:";
+      const list = document.createElement("ul");
+      for (const idea of ideas) {
+        const item = document.createElement("li");
+        const link = document.createElement("a");
+        link.href = idea.url;
+        link.textContent = idea.title;
+        item.append(link, ` (${idea.votes})`);
+        list.append(item);
+      }
+      box.append(heading, list);
+    }, 300);
+  });
+});

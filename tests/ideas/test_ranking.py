@@ -5,8 +5,16 @@ from datetime import datetime, timedelta
 import pytest
 
 from community.ideas.ranking import (
-    BallotEntry, Ranked, VoteValue, borda, borda_points, decayed, merge_votes, order,
-    trending_term, vote_weight,
+    BallotEntry,
+    Ranked,
+    VoteValue,
+    borda,
+    borda_points,
+    decayed,
+    merge_votes,
+    order,
+    trending_term,
+    vote_weight,
 )
 
 EPOCH = datetime(2026, 1, 1)
@@ -27,28 +35,34 @@ def test_vote_weight_refuses_values_out_of_range(importance, trust):
 
 
 def test_trending_term_doubles_every_half_life():
-    first = trending_term(1.0, T0, EPOCH, half_life_hours=24)
-    assert trending_term(1.0, T0 + timedelta(hours=24), EPOCH, 24) == pytest.approx(2 * first)
+    first = trending_term(1.0, T0, EPOCH, half_life_hours=168)
+    assert trending_term(1.0, T0 + timedelta(hours=168), EPOCH, 168) == 2 * first
+    assert isinstance(first, int)
+
+
+def test_trending_term_refuses_an_epoch_too_old_for_64_bits():
+    with pytest.raises(OverflowError):
+        trending_term(3.0, EPOCH + timedelta(weeks=49), EPOCH, 168)
 
 
 def test_decay_halves_a_score_after_one_half_life():
-    stored = trending_term(3.0, T0, EPOCH, 48)
-    assert decayed(stored, T0, EPOCH, 48) == pytest.approx(3.0)
-    assert decayed(stored, T0 + timedelta(hours=48), EPOCH, 48) == pytest.approx(1.5)
+    stored = trending_term(3.0, T0, EPOCH, 168)
+    assert decayed(stored, T0, EPOCH, 168) == pytest.approx(3.0, rel=1e-6)
+    assert decayed(stored, T0 + timedelta(hours=168), EPOCH, 168) == pytest.approx(1.5, rel=1e-6)
 
 
 def test_recent_votes_outrank_older_ones_of_more_weight_once_decayed():
-    old = trending_term(3.0, T0, EPOCH, 24)                          # critical, 3 days ago
-    new = trending_term(1.0, T0 + timedelta(days=3), EPOCH, 24)      # nice-to-have, now
+    old = trending_term(3.0, T0, EPOCH, 168)                         # critical, 3 weeks ago
+    new = trending_term(1.0, T0 + timedelta(weeks=3), EPOCH, 168)    # nice-to-have, now
     assert new > old  # 1 > 3 / 2**3
     assert order([Ranked(1, old, 1, T0), Ranked(2, new, 1, T0)]) == [2, 1]
 
 
 def test_order_is_independent_of_when_it_is_computed():
-    sums = {i: trending_term(w, T0 + timedelta(hours=h), EPOCH, 24)
-            for i, (w, h) in enumerate([(1, 0), (3, 5), (2, 30), (1, 70)], 1)}
+    sums = {i: trending_term(w, T0 + timedelta(hours=h), EPOCH, 168)
+            for i, (w, h) in enumerate([(1, 0), (3, 50), (2, 300), (1, 700)], 1)}
     for now in (T0 + timedelta(days=4), T0 + timedelta(days=40)):
-        by_decay = sorted(sums, key=lambda i: -decayed(sums[i], now, EPOCH, 24))
+        by_decay = sorted(sums, key=lambda i: -decayed(sums[i], now, EPOCH, 168))
         assert by_decay == sorted(sums, key=lambda i: -sums[i])
 
 

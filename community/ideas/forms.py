@@ -1,0 +1,67 @@
+"""Idea forms: field shapes and per-field validation."""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    RadioField,
+    SelectChoice,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    ValidationError,
+)
+
+from community.forms import PlainText, crlf, length, optional, required, strip
+
+IMPORTANCE_CHOICES = [
+    SelectChoice("1", _l("Nice to have")),
+    SelectChoice("2", _l("Important")),
+    SelectChoice("3", _l("Critical")),
+]
+_TAG = re.compile(r"^[\w-]{1,30}$")
+
+
+def tag_list(value):
+    """Filter: "Mobile, export  " -> ["mobile", "export"]."""
+    if isinstance(value, str):
+        return [t.strip().lower() for t in value.split(",") if t.strip()][:20]
+    return value or []
+
+
+class TagsField(StringField):
+    def _value(self):
+        return ", ".join(self.data) if isinstance(self.data, list) else (self.data or "")
+
+    def process_formdata(self, valuelist):
+        self.data = tag_list(valuelist[0] if valuelist else "")
+
+
+def valid_tags(form, field):
+    if len(field.data) > 5:
+        raise ValidationError(_l("Use at most 5 tags."))
+    for tag in field.data:
+        if not _TAG.match(tag):
+            raise ValidationError(_l("Tags are single words (letters, digits, dashes)."))
+
+
+class IdeaForm(FlaskForm):
+    title = StringField(_l("Title"), filters=[strip],
+                        validators=[required(), length(140, 8), PlainText()])
+    body = TextAreaField(_l("Description"), filters=[strip, crlf],
+                         validators=[optional(), length(10000), PlainText(multiline=True)])
+    tags = TagsField(_l("Tags (comma-separated)"), validators=[valid_tags])
+    check = SubmitField(_l("Check for similar ideas"))
+    submit = SubmitField(_l("Submit my idea"))
+
+
+class VoteForm(FlaskForm):
+    importance = RadioField(_l("How much does it matter to you?"), choices=IMPORTANCE_CHOICES,
+                            default="2", validators=[required()])
+    why = TextAreaField(_l("Why? Your use case helps the product team (optional)"),
+                        filters=[strip, crlf],
+                        validators=[optional(), length(1000), PlainText(multiline=True)])
+    submit = SubmitField(_l("Vote"))

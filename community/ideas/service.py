@@ -1,0 +1,208 @@
+"""Idea use cases: submit, vote, unvote, follow, recount. Services flush; the caller commits.
+
+Counters on ``ideas`` change in the same transaction as the vote, by relative SQL updates
+(``x = x + :delta``), so concurrent votes never overwrite each other; each vote row stores
+exactly what it added, so removing it subtracts exactly that.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from community.accounts.models import User
+from community.extensions import db
+from community.ideas import ranking, similar
+from community.ideas.models import Category, Comment, Follow, Idea, IdeaTag, PriorityEntry, Vote
+from community.text import render_markdown
+from community.timeutil import utcnow
+from community.trust import weights
+
+
+class VoteRefused(Exception):
+    """A vote that cannot be cast; ``reason`` is a code the view turns into a message."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def slugify(title: str) -> str:
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:80] or "idea"
+
+
+def create_idea(author: User, title: str, body: str, category: Category | None,
+                tags: list[str]) -> Idea:
+    """Submit an idea (Markdown cooked and sanitized now); its author follows it."""
+    idea = Idea(title=title, slug=slugify(title), body_md=body, body_html=render_markdown(body),
+                author_id=author.id, category_id=category.id if category else None)
+    idea.tags = [IdeaTag(tag=t) for t in dict.fromkeys(tags)]
+    db.session.add(idea)
+    db.session.flush()
+    similar.index_idea(idea)
+    follow(author, idea)
+    return idea
+
+
+def voter_facts(user: User, now: datetime) -> weights.Voter:
+    return weights.Voter(
+        verified=user.is_verified,
+        staff=user.is_staff,
+        discounted=user.votes_discounted_at is not None,
+        account_age_days=(now - user.created_at).total_seconds() / 86400,
+    )
+
+
+def _epoch() -> datetime:
+    return datetime.fromisoformat(current_app.config["TRENDING_EPOCH"])
+
+
+def _vote_values(user: User, importance: int, at: datetime) -> dict:
+    """What a vote by this member adds to the idea's counters, from the trust rule."""
+    cfg = current_app.config
+    voter = voter_facts(user, at)
+    trust = weights.trust_weight(voter, cfg["ESTABLISHED_AFTER_DAYS"])
+    weight = ranking.vote_weight(importance, trust)
+    return {
+        "weight": weight,
+        "trending_term": ranking.trending_term(weight, at, _epoch(),
+                                               cfg["TRENDING_HALF_LIFE_HOURS"]),
+        "staff": voter.staff,
+        "established": weights.is_established(voter, cfg["ESTABLISHED_AFTER_DAYS"]),
+    }
+
+
+def _bump(idea_id: int, values: dict, sign: int) -> None:
+    """Add (sign=1) or remove (sign=-1) one vote's contribution to the idea's counters."""
+    crowd = 0 if values["staff"] else 1
+    db.session.execute(
+        sa.update(Idea).where(Idea.id == idea_id).values(
+            vote_count=Idea.vote_count + sign * crowd,
+            staff_vote_count=Idea.staff_vote_count + sign * (1 - crowd),
+            established_vote_count=Idea.established_vote_count
+            + sign * int(values["established"]),
+            top_score=Idea.top_score + sign * values["weight"],
+            trending_score=Idea.trending_score + sign * values["trending_term"],
+        )
+    )
+
+
+def cast_vote(user: User, idea: Idea, importance: int, why: str | None) -> Vote:
+    """Vote for an idea, or change the importance and "why" of one's vote; follow the idea."""
+    if not user.is_verified:
+        raise VoteRefused("unverified")
+    if idea.is_closed:
+        raise VoteRefused("closed")
+    if importance not in ranking.IMPORTANCE:
+        raise VoteRefused("importance")
+    existing = db.session.scalar(
+        sa.select(Vote).where(Vote.idea_id == idea.id, Vote.user_id == user.id).with_for_update()
+    )
+    if existing is None:
+        now = utcnow()
+        values = _vote_values(user, importance, now)
+        vote = Vote(idea_id=idea.id, user_id=user.id, importance=importance, why=why or None,
+                    created_at=now, **values)
+        try:
+            with db.session.begin_nested():
+                db.session.add(vote)
+        except IntegrityError:  # the same member's vote landed concurrently: update it
+            return cast_vote(user, idea, importance, why)
+        _bump(idea.id, values, +1)
+        follow(user, idea)
+        return vote
+    _bump(idea.id, _values_of(existing), -1)
+    values = _vote_values(user, importance, existing.created_at)
+    existing.importance, existing.why = importance, why or None
+    for key, value in values.items():
+        setattr(existing, key, value)
+    db.session.flush()
+    _bump(idea.id, values, +1)
+    return existing
+
+
+def _values_of(vote: Vote) -> dict:
+    return {"weight": vote.weight, "trending_term": vote.trending_term, "staff": vote.staff,
+            "established": vote.established}
+
+
+def remove_vote(user: User, idea: Idea) -> bool:
+    """Withdraw one's vote (and its place in one's priorities); False if there was none."""
+    deleted = db.session.execute(
+        sa.delete(Vote).where(Vote.idea_id == idea.id, Vote.user_id == user.id)
+        .returning(Vote.weight, Vote.trending_term, Vote.staff, Vote.established)
+    ).first()
+    if deleted is None:
+        return False
+    _bump(idea.id, dict(deleted._mapping), -1)
+    return True
+
+
+def follow(user: User, idea: Idea) -> None:
+    """Follow an idea (idempotent): its status changes and official answers notify."""
+    exists = db.session.get(Follow, (idea.id, user.id))
+    if exists is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(Follow(idea_id=idea.id, user_id=user.id))
+        except IntegrityError:
+            pass
+
+
+def unfollow(user: User, idea: Idea) -> None:
+    db.session.execute(sa.delete(Follow).where(Follow.idea_id == idea.id,
+                                               Follow.user_id == user.id))
+
+
+@dataclass(frozen=True)
+class Counters:
+    vote_count: int
+    staff_vote_count: int
+    established_vote_count: int
+    top_score: float
+    trending_score: int
+    priority_score: float
+    comment_count: int
+
+
+def counted(idea_id: int) -> Counters:
+    """An idea's counters computed from its rows (what `recount` writes)."""
+    votes = db.session.execute(sa.select(
+        sa.func.count().filter(Vote.staff.is_(False)),
+        sa.func.count().filter(Vote.staff.is_(True)),
+        sa.func.count().filter(Vote.established.is_(True)),
+        sa.func.coalesce(sa.func.sum(Vote.weight), 0.0),
+        sa.func.coalesce(sa.func.sum(Vote.trending_term), 0),
+    ).where(Vote.idea_id == idea_id)).one()
+    priority = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(PriorityEntry.points),
+                                                            0.0))
+                                 .where(PriorityEntry.idea_id == idea_id))
+    comments = db.session.scalar(sa.select(sa.func.count()).select_from(Comment)
+                                 .where(Comment.idea_id == idea_id))
+    return Counters(votes[0], votes[1], votes[2], float(votes[3]), int(votes[4]),
+                    float(priority), comments)
+
+
+def stored(idea: Idea) -> Counters:
+    return Counters(idea.vote_count, idea.staff_vote_count, idea.established_vote_count,
+                    idea.top_score, idea.trending_score, idea.priority_score, idea.comment_count)
+
+
+def recount_all() -> int:
+    """Rebuild every idea's counters from the rows, in SQL; return how many ideas changed."""
+    changed = 0
+    for idea in db.session.scalars(sa.select(Idea).execution_options(yield_per=1000)):
+        fresh = counted(idea.id)
+        if fresh != stored(idea):
+            for key, value in fresh.__dict__.items():
+                setattr(idea, key, value)
+            changed += 1
+    db.session.flush()
+    return changed

@@ -1,0 +1,138 @@
+"""Ideas pages: list, submit (with similar ideas), detail, vote, unvote."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from community.accounts.decorators import verified_required
+from community.extensions import db
+from community.forms import ActionForm
+from community.ideas import queries, service, similar
+from community.ideas.forms import IdeaForm, VoteForm
+from community.ideas.models import Idea, Status
+
+bp = Blueprint("ideas", __name__, url_prefix="/ideas")
+
+REFUSALS = {
+    "unverified": lambda: _("Please confirm your e-mail address before voting."),
+    "closed": lambda: _("This idea is closed: it can no longer be voted for."),
+    "importance": lambda: _("Choose how much it matters to you."),
+}
+
+
+def _filters() -> queries.Filters:
+    sort = request.args.get("sort", "top")
+    status = request.args.get("status")
+    return queries.Filters(
+        sort=sort if sort in queries.SORTS else "top",
+        status=Status(status) if status in {s.value for s in Status} else None,
+        tag=(request.args.get("tag") or "").strip().lower()[:30] or None,
+        voted_by=current_user.id if request.args.get("mine") and current_user.is_authenticated
+        else None,
+    )
+
+
+@bp.route("")
+def index():
+    """Ideas, in the chosen ranking, with filters."""
+    filters = _filters()
+    page = request.args.get("page", 1, type=int) or 1
+    ideas = queries.list_ideas(filters, limit=current_app.config["IDEAS_PER_PAGE"],
+                               page=max(1, page))
+    my_votes = (queries.votes_of(current_user.id, [i.id for i in ideas])
+                if current_user.is_authenticated else {})
+    return render_template("ideas/list.html", ideas=ideas, filters=filters, page=page,
+                           my_votes=my_votes, statuses=list(Status))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@verified_required
+def create():
+    """Submit an idea; "check for similar ideas" first shows close ones (works without JS)."""
+    form = IdeaForm()
+    matches = []
+    if form.validate_on_submit():
+        matches = similar.similar_ideas(form.title.data, form.body.data or "")
+        if form.submit.data:
+            idea = service.create_idea(current_user, form.title.data, form.body.data or "",
+                                       None, form.tags.data)
+            db.session.commit()
+            flash(_("Your idea is published. You follow it: you will hear what becomes of it."),
+                  "success")
+            return redirect(url_for("ideas.detail", idea_id=idea.id, slug=idea.slug))
+    status = 422 if form.errors else 200
+    return render_template("ideas/new.html", form=form, matches=matches), status
+
+
+@bp.route("/similar")
+def similar_json():
+    """Similar ideas for a draft title (the page's script calls this while typing)."""
+    title = (request.args.get("title") or "")[:140]
+    matches = similar.similar_ideas(title) if len(title) >= 4 else []
+    return jsonify([{"id": m.idea.id, "title": m.idea.title, "votes": m.idea.vote_count,
+                     "url": url_for("ideas.detail", idea_id=m.idea.id, slug=m.idea.slug)}
+                    for m in matches])
+
+
+@bp.route("/<int:idea_id>")
+@bp.route("/<int:idea_id>-<slug>")
+def detail(idea_id: int, slug: str | None = None):
+    """One idea, its votes' provenance, and the vote form."""
+    idea = db.get_or_404(Idea, idea_id)
+    if idea.status is Status.MERGED and idea.merged_into_id:
+        return redirect(url_for("ideas.detail", idea_id=idea.merged_into_id), 301)
+    if slug != idea.slug:
+        return redirect(url_for("ideas.detail", idea_id=idea.id, slug=idea.slug), 301)
+    my_vote = (queries.votes_of(current_user.id, [idea.id]).get(idea.id)
+               if current_user.is_authenticated else None)
+    form = VoteForm(importance=str(my_vote.importance) if my_vote else "2",
+                    why=my_vote.why if my_vote else "")
+    return render_template("ideas/detail.html", idea=idea, form=form, my_vote=my_vote,
+                           action_form=ActionForm())
+
+
+@bp.route("/<int:idea_id>/vote", methods=["POST"])
+@verified_required
+def vote(idea_id: int):
+    """Vote, or change the importance of one's vote."""
+    idea = db.get_or_404(Idea, idea_id)
+    form = VoteForm()
+    if not form.validate_on_submit():
+        flash(_("Your vote was not saved: %(reason)s",
+                reason=" ".join(str(e) for errors in form.errors.values() for e in errors)),
+              "error")
+        return redirect(url_for("ideas.detail", idea_id=idea.id, slug=idea.slug))
+    try:
+        service.cast_vote(current_user, idea, int(form.importance.data), form.why.data)
+    except service.VoteRefused as refusal:
+        db.session.rollback()
+        flash(REFUSALS[refusal.reason](), "error")
+        return redirect(url_for("ideas.detail", idea_id=idea.id, slug=idea.slug))
+    db.session.commit()
+    flash(_("Your vote is saved. You follow this idea."), "success")
+    return redirect(url_for("ideas.detail", idea_id=idea.id, slug=idea.slug))
+
+
+@bp.route("/<int:idea_id>/unvote", methods=["POST"])
+@verified_required
+def unvote(idea_id: int):
+    """Withdraw one's vote."""
+    idea = db.get_or_404(Idea, idea_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if service.remove_vote(current_user, idea):
+        db.session.commit()
+        flash(_("Your vote is withdrawn."), "info")
+    return redirect(url_for("ideas.detail", idea_id=idea.id, slug=idea.slug))

@@ -1,0 +1,57 @@
+"""User text -> safe HTML: the only place that renders Markdown or imports bleach.
+
+Markdown (CommonMark, via markdown-it-py, raw HTML disabled) is rendered to HTML, then cleaned
+by an allow-list sanitizer (bleach): only the tags below survive, links keep only http(s) and
+mailto targets and get rel="nofollow ugc noopener". The result is stored ("cooked") at write
+time, so reading a page never renders Markdown again.
+"""
+
+from __future__ import annotations
+
+import bleach
+from bleach.linkifier import Linker
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+ALLOWED_TAGS = frozenset({
+    "p", "br", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li", "a",
+    "h3", "h4", "h5", "h6", "hr", "del",
+})
+ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"]}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+
+# html=False: raw HTML in the source is shown as text, never passed through.
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("strikethrough")
+_cleaner = bleach.Cleaner(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                          protocols=ALLOWED_PROTOCOLS, strip=True)
+
+
+def _set_rel(attrs, new=False):
+    attrs[(None, "rel")] = "nofollow ugc noopener"
+    return attrs
+
+
+_linker = Linker(callbacks=[_set_rel], skip_tags={"pre", "code"})
+
+
+def sanitize_html(html: str) -> str:
+    """Keep only allowed tags, attributes and link protocols; mark every link nofollow/ugc."""
+    return _linker.linkify(_cleaner.clean(html))
+
+
+def render_markdown(source: str) -> str:
+    """Markdown from a member -> HTML safe to store and show (headings start at h3)."""
+    html = _markdown.render(source or "")
+    for level in (2, 1):  # members' headings never compete with the page's own
+        html = html.replace(f"<h{level}>", f"<h{level + 2}>").replace(
+            f"</h{level}>", f"</h{level + 2}>"
+        )
+    return sanitize_html(html)
+
+
+def cooked(html: str | None) -> Markup:
+    """Jinja filter ``|cooked``: HTML this module produced and the database stored, shown as is.
+
+    Only columns written through :func:`render_markdown` may use it (``*_html`` columns).
+    """
+    return Markup(html or "")
