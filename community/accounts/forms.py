@@ -59,7 +59,8 @@ class SignupForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail"), filters=[strip], validators=[required(), length(254)])
+    email = EmailField(_l("E-mail"), filters=[strip],
+                       validators=[required(), length(254), PlainText()])
     password = password_field(_l("Password"))
     remember = BooleanField(_l("Remember me on this device"))
     submit = SubmitField(_l("Log in"))

@@ -65,8 +65,9 @@ def password_problems(
     """
     if len(password) < min_length:
         return [str(_l("Use at least %(n)d characters.", n=min_length))]
-    # zxcvbn is quadratic-ish in length; past 100 characters the score is 4 anyway.
-    result = zxcvbn(password[:100], user_inputs=[u for u in user_inputs if u][:10])
+    # zxcvbn refuses more than 72 characters (and is slow on long input); a long password is
+    # judged by its first 72, which is plenty to tell "aaaa…" from a passphrase.
+    result = zxcvbn(password[:72], user_inputs=[u[:72] for u in user_inputs if u][:10])
     if result["score"] >= min_score:
         return []
     warning = result["feedback"].get("warning") or ""

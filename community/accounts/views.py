@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from urllib.parse import urlsplit
 
@@ -28,13 +29,19 @@ from community.trust.messages import refusal_messages
 bp = Blueprint("accounts", __name__)
 
 DEVICE_COOKIE = "cercle_device"
+HANDLE = re.compile(r"[a-z0-9-]{1,40}")
 
 
 def safe_next(target: str | None) -> str | None:
-    """A local path to go back to, never another site (open redirects)."""
-    if not target or target.startswith("//") or "\\" in target:
+    """A local path to go back to, never another site (open redirects) nor a header break."""
+    if not target or target.startswith("//") or "\\" in target or len(target) > 2000:
         return None
-    parts = urlsplit(target)
+    if any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return None
+    try:
+        parts = urlsplit(target)
+    except ValueError:
+        return None
     return target if not parts.scheme and not parts.netloc and target.startswith("/") else None
 
 
@@ -157,6 +164,8 @@ def reset_password(token: str):
 @bp.route("/u/<handle>")
 def profile(handle: str):
     """A member's public profile."""
+    if not HANDLE.fullmatch(handle):
+        abort(404)
     user = db.first_or_404(db.select(User).where(User.handle == handle))
     if user.is_deleted:
         abort(404)
