@@ -105,7 +105,9 @@ def _register_blueprints(app: Flask) -> None:
     from community.accounts.views import bp as accounts
     from community.core.views import bp as core
     from community.ideas.views import bp as ideas
+    from community.notify.views import bp as notify
 
     app.register_blueprint(core)
     app.register_blueprint(accounts)
     app.register_blueprint(ideas)
+    app.register_blueprint(notify)

@@ -77,7 +77,7 @@ def trust_purge() -> None:
 
 
 def init_cli(app: Flask) -> None:
-    for group in (users, demo, trust_cli, ideas_cli):
+    for group in (users, demo, trust_cli, ideas_cli, notify_cli):
         app.cli.add_command(group)
 
 
@@ -92,3 +92,31 @@ def ideas_recount() -> None:
     changed = recount_all()
     db.session.commit()
     click.echo(f"{changed} ideas corrected.")
+
+
+@ideas_cli.command("add-category")
+@click.argument("slug")
+@click.argument("name")
+@click.option("--position", default=0, type=int)
+def ideas_add_category(slug: str, name: str, position: int) -> None:
+    """Add a category that members can file ideas under."""
+    from community.ideas.models import Category
+
+    db.session.add(Category(slug=slug, name=name, position=position))
+    db.session.commit()
+    click.echo(f"Category {slug} added.")
+
+
+notify_cli = AppGroup("notify", help="Notifications.")
+
+
+@notify_cli.command("digest")
+def notify_digest() -> None:
+    """Send the daily e-mail digests (run once a day from cron or a job queue)."""
+    from community.notify.service import send_daily_digests
+
+    # Links in e-mails need the site's address, which a command has no request to learn from.
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        sent = send_daily_digests()
+    db.session.commit()
+    click.echo(f"{sent} digests sent.")

@@ -89,6 +89,8 @@ class Config:
         # these domains (comma-separated).
         self.COMPANY_DOMAINS = env_list("COMPANY_DOMAINS")
         self.SITE_NAME = os.environ.get("SITE_NAME", "Cercle")
+        # The public address, for links in e-mails sent by commands (digests).
+        self.BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
         # E-mail: SMTP when MAIL_SERVER is set, otherwise .eml files in OUTBOX_DIR.
         self.MAIL_SERVER = os.environ.get("MAIL_SERVER", "")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, abort, request
 
 # No inline script or style anywhere: every script and stylesheet is a file under /static.
 CSP = (
@@ -13,6 +13,16 @@ CSP = (
 
 
 def init_security_headers(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul_bytes():
+        # No URL in Cercle contains NUL, and PostgreSQL refuses it in text: a path or query
+        # string carrying one is refused here, rather than failing deep in a query. (Form
+        # fields refuse control characters with a field error instead, keeping the input.)
+        if "\x00" in request.path:
+            abort(400)
+        if request.method in ("GET", "HEAD") and any("\x00" in v for v in request.args.values()):
+            abort(400)
+
     @app.after_request
     def set_headers(response):
         headers = response.headers

@@ -7,13 +7,17 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from community.accounts.forms import LanguageForm
+from community.accounts.models import Role
 from community.forms import ActionForm
+from community.notify.service import status_label, unread_count
 from community.text import cooked
 
 
 def init_templating(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["cooked"] = cooked
+    app.jinja_env.filters["atomdate"] = atom_date
+    app.jinja_env.globals["status_label"] = status_label
 
     @app.context_processor
     def globals_for_templates():
@@ -28,7 +32,14 @@ def init_templating(app: Flask) -> None:
         return {
             "language_form": language_form,
             "logout_form": ActionForm(formdata=None) if member else None,
+            "unread_count": unread_count(current_user) if member else 0,
             "demo_mode": app.config["CERCLE_ENV"] == "demo",
             "site_name": app.config["SITE_NAME"],
             "current_locale": locale,
+            "roles": Role,
         }
+
+
+def atom_date(value) -> str:
+    """RFC 3339 for Atom feeds (stored datetimes are naive UTC)."""
+    return value.isoformat() + "Z" if value else "1970-01-01T00:00:00Z"

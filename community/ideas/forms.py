@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     RadioField,
     SelectChoice,
+    SelectField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -53,9 +54,15 @@ class IdeaForm(FlaskForm):
                         validators=[required(), length(140, 8), PlainText()])
     body = TextAreaField(_l("Description"), filters=[strip, crlf],
                          validators=[optional(), length(10000), PlainText(multiline=True)])
+    category = SelectField(_l("Category"), coerce=int, validators=[optional()])
     tags = TagsField(_l("Tags (comma-separated)"), validators=[valid_tags])
     check = SubmitField(_l("Check for similar ideas"))
     submit = SubmitField(_l("Submit my idea"))
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.category.choices = [SelectChoice(0, _l("No category"))] + [
+            SelectChoice(c.id, c.name) for c in categories]
 
 
 class VoteForm(FlaskForm):

@@ -41,6 +41,7 @@ class Idea(db.Model):
     __table_args__ = (
         sa.Index("ix_ideas_status_top", "status", "top_score", "id"),
         sa.Index("ix_ideas_top", "top_score", "id"),
+        sa.Index("ix_ideas_trusted", "trusted_score", "id"),
         sa.Index("ix_ideas_trending", "trending_score", "id"),
         sa.Index("ix_ideas_priority", "priority_score", "id"),
         sa.Index("ix_ideas_discussed", "comment_count", "id"),
@@ -70,6 +71,8 @@ class Idea(db.Model):
     staff_vote_count: Mapped[int] = mapped_column(default=0)
     established_vote_count: Mapped[int] = mapped_column(default=0)
     top_score: Mapped[float] = mapped_column(default=0.0)
+    # The same sum over established members' votes only ("trusted votes only" view).
+    trusted_score: Mapped[float] = mapped_column(default=0.0)
     # Fixed-point integer (see ranking.trending_term): integer sums are exact, so the recount
     # agrees to the unit with the counters kept vote by vote.
     trending_score: Mapped[int] = mapped_column(sa.BigInteger, default=0)

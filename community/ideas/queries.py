@@ -8,10 +8,20 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from community.extensions import db
-from community.ideas.models import Category, Idea, IdeaTag, Status, Vote
+from community.ideas.models import (
+    Category,
+    Comment,
+    Follow,
+    Idea,
+    IdeaTag,
+    Status,
+    StatusChange,
+    Vote,
+)
 
 SORTS = {
     "top": (Idea.top_score,),
+    "trusted": (Idea.trusted_score,),
     "trending": (Idea.trending_score,),
     "new": (Idea.created_at,),
     "discussed": (Idea.comment_count,),
@@ -59,3 +69,26 @@ def votes_of(user_id: int, idea_ids: list[int]) -> dict[int, Vote]:
     rows = db.session.scalars(sa.select(Vote).where(Vote.user_id == user_id,
                                                     Vote.idea_id.in_(idea_ids)))
     return {v.idea_id: v for v in rows}
+
+
+def comments_of(idea: Idea) -> list[Comment]:
+    """Official responses first (pinned), then the discussion in order."""
+    return list(db.session.scalars(
+        sa.select(Comment).where(Comment.idea_id == idea.id)
+        .order_by(Comment.official.desc(), Comment.created_at, Comment.id)
+        .options(selectinload(Comment.author)).limit(500)))
+
+
+def history_of(idea: Idea) -> list[StatusChange]:
+    return list(db.session.scalars(
+        sa.select(StatusChange).where(StatusChange.idea_id == idea.id)
+        .order_by(StatusChange.created_at.desc(), StatusChange.id.desc())))
+
+
+def follows(user_id: int, idea_id: int) -> bool:
+    return db.session.get(Follow, (idea_id, user_id)) is not None
+
+
+def categories() -> list[Category]:
+    return list(db.session.scalars(sa.select(Category).order_by(Category.position,
+                                                                Category.name)))

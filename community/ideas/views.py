@@ -19,11 +19,12 @@ from flask_login import current_user
 from community.accounts.decorators import verified_required
 from community.extensions import db
 from community.forms import ActionForm
-from community.ideas import queries, service, similar
+from community.ideas import queries, service, similar, triage
 from community.ideas.forms import IdeaForm, VoteForm
+from community.ideas.forms_triage import CommentForm, MergeForm, OutcomeForm, StatusForm
 from community.ideas.models import Idea, Status
 
-bp = Blueprint("ideas", __name__, url_prefix="/ideas")
+bp = Blueprint("ideas", __name__)
 
 REFUSALS = {
     "unverified": lambda: _("Please confirm your e-mail address before voting."),
@@ -35,7 +36,9 @@ REFUSALS = {
 def _filters() -> queries.Filters:
     sort = request.args.get("sort", "top")
     status = request.args.get("status")
+    category = request.args.get("category", type=int)
     return queries.Filters(
+        category=next((c for c in queries.categories() if c.id == category), None),
         sort=sort if sort in queries.SORTS else "top",
         status=Status(status) if status in {s.value for s in Status} else None,
         tag=(request.args.get("tag") or "").strip().lower()[:30] or None,
@@ -44,7 +47,7 @@ def _filters() -> queries.Filters:
     )
 
 
-@bp.route("")
+@bp.route("/ideas")
 def index():
     """Ideas, in the chosen ranking, with filters."""
     filters = _filters()
@@ -54,20 +57,23 @@ def index():
     my_votes = (queries.votes_of(current_user.id, [i.id for i in ideas])
                 if current_user.is_authenticated else {})
     return render_template("ideas/list.html", ideas=ideas, filters=filters, page=page,
-                           my_votes=my_votes, statuses=list(Status))
+                           my_votes=my_votes, statuses=list(Status),
+                           categories=queries.categories())
 
 
-@bp.route("/new", methods=["GET", "POST"])
+@bp.route("/ideas/new", methods=["GET", "POST"])
 @verified_required
 def create():
     """Submit an idea; "check for similar ideas" first shows close ones (works without JS)."""
-    form = IdeaForm()
+    categories = queries.categories()
+    form = IdeaForm(categories=categories)
     matches = []
     if form.validate_on_submit():
         matches = similar.similar_ideas(form.title.data, form.body.data or "")
         if form.submit.data:
+            category = next((c for c in categories if c.id == form.category.data), None)
             idea = service.create_idea(current_user, form.title.data, form.body.data or "",
-                                       None, form.tags.data)
+                                       category, form.tags.data)
             db.session.commit()
             flash(_("Your idea is published. You follow it: you will hear what becomes of it."),
                   "success")
@@ -76,7 +82,7 @@ def create():
     return render_template("ideas/new.html", form=form, matches=matches), status
 
 
-@bp.route("/similar")
+@bp.route("/ideas/similar")
 def similar_json():
     """Similar ideas for a draft title (the page's script calls this while typing)."""
     title = (request.args.get("title") or "")[:140]
@@ -86,8 +92,8 @@ def similar_json():
                     for m in matches])
 
 
-@bp.route("/<int:idea_id>")
-@bp.route("/<int:idea_id>-<slug>")
+@bp.route("/ideas/<int:idea_id>")
+@bp.route("/ideas/<int:idea_id>-<slug>")
 def detail(idea_id: int, slug: str | None = None):
     """One idea, its votes' provenance, and the vote form."""
     idea = db.get_or_404(Idea, idea_id)
@@ -99,11 +105,17 @@ def detail(idea_id: int, slug: str | None = None):
                if current_user.is_authenticated else None)
     form = VoteForm(importance=str(my_vote.importance) if my_vote else "2",
                     why=my_vote.why if my_vote else "")
-    return render_template("ideas/detail.html", idea=idea, form=form, my_vote=my_vote,
-                           action_form=ActionForm())
+    return render_template(
+        "ideas/detail.html", idea=idea, form=form, my_vote=my_vote, action_form=ActionForm(),
+        comments=queries.comments_of(idea), history=queries.history_of(idea),
+        following=current_user.is_authenticated and queries.follows(current_user.id, idea.id),
+        outcomes=triage.outcomes(idea), can_triage=triage.can_triage(current_user),
+        status_form=StatusForm(status=idea.status.value), merge_form=MergeForm(),
+        comment_form=CommentForm(), outcome_form=OutcomeForm(),
+    )
 
 
-@bp.route("/<int:idea_id>/vote", methods=["POST"])
+@bp.route("/ideas/<int:idea_id>/vote", methods=["POST"])
 @verified_required
 def vote(idea_id: int):
     """Vote, or change the importance of one's vote."""
@@ -125,7 +137,7 @@ def vote(idea_id: int):
     return redirect(url_for("ideas.detail", idea_id=idea.id, slug=idea.slug))
 
 
-@bp.route("/<int:idea_id>/unvote", methods=["POST"])
+@bp.route("/ideas/<int:idea_id>/unvote", methods=["POST"])
 @verified_required
 def unvote(idea_id: int):
     """Withdraw one's vote."""
@@ -136,3 +148,8 @@ def unvote(idea_id: int):
         db.session.commit()
         flash(_("Your vote is withdrawn."), "info")
     return redirect(url_for("ideas.detail", idea_id=idea.id, slug=idea.slug))
+
+
+from community.ideas import export, views_member, views_team  # noqa: E402,F401
+
+export.register()

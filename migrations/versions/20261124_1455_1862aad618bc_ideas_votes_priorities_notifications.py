@@ -42,6 +42,7 @@ def upgrade():
     sa.Column('staff_vote_count', sa.Integer(), nullable=False),
     sa.Column('established_vote_count', sa.Integer(), nullable=False),
     sa.Column('top_score', sa.Double(), nullable=False),
+    sa.Column('trusted_score', sa.Double(), nullable=False),
     sa.Column('trending_score', sa.BigInteger(), nullable=False),
     sa.Column('priority_score', sa.Double(), nullable=False),
     sa.Column('comment_count', sa.Integer(), nullable=False),
@@ -59,6 +60,7 @@ def upgrade():
         batch_op.create_index('ix_ideas_status_top', ['status', 'top_score', 'id'], unique=False)
         batch_op.create_index('ix_ideas_top', ['top_score', 'id'], unique=False)
         batch_op.create_index('ix_ideas_trending', ['trending_score', 'id'], unique=False)
+        batch_op.create_index('ix_ideas_trusted', ['trusted_score', 'id'], unique=False)
 
     op.create_table('idea_comments',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -233,6 +235,7 @@ def downgrade():
 
     op.drop_table('idea_comments')
     with op.batch_alter_table('ideas', schema=None) as batch_op:
+        batch_op.drop_index('ix_ideas_trusted')
         batch_op.drop_index('ix_ideas_trending')
         batch_op.drop_index('ix_ideas_top')
         batch_op.drop_index('ix_ideas_status_top')

@@ -41,10 +41,35 @@ document.addEventListener("DOMContentLoaded", () => {
         const link = document.createElement("a");
         link.href = idea.url;
         link.textContent = idea.title;
-        item.append(link, ` (${idea.votes})`);
+        item.append(link);
         list.append(item);
       }
       box.append(heading, list);
     }, 300);
+  });
+});
+
+// My priorities: drag and drop to reorder; the new order is posted like the no-JS buttons.
+document.addEventListener("DOMContentLoaded", () => {
+  const ballot = document.getElementById("ballot");
+  const form = document.getElementById("order-form");
+  const field = document.getElementById("order-field");
+  if (!ballot || !form || !field) return;
+  let dragged = null;
+  ballot.addEventListener("dragstart", (event) => {
+    dragged = event.target.closest("li");
+    event.dataTransfer.effectAllowed = "move";
+  });
+  ballot.addEventListener("dragover", (event) => {
+    event.preventDefault();
+    const over = event.target.closest("li");
+    if (!dragged || !over || over === dragged) return;
+    const after = event.clientY > over.getBoundingClientRect().top + over.offsetHeight / 2;
+    over.parentNode.insertBefore(dragged, after ? over.nextSibling : over);
+  });
+  ballot.addEventListener("drop", (event) => {
+    event.preventDefault();
+    field.value = [...ballot.querySelectorAll("li[data-idea]")].map((li) => li.dataset.idea).join(",");
+    form.submit();
   });
 });

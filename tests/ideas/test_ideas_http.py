@@ -163,3 +163,39 @@ def test_idea_markdown_is_sanitized(app, auth):
     with app.app_context():
         html = db.session.scalar(sa.select(Idea.body_html))
     assert "<script" not in html and "javascript:" not in html.replace("(javascript:", "")
+
+
+def test_trusted_votes_only_view_ignores_new_accounts(app, client):
+    old = make_user(app, "Old Timer", "old@example.com", created_at=utcnow() - timedelta(days=90))
+    make_user(app, "New Comer", "new@example.com")
+    crowd = make_idea(app, old.id, "Loved by new accounts")
+    trusted = make_idea(app, old.id, "Loved by established")
+    for email, idea_id, importance in (("new@example.com", crowd, "3"),
+                                       ("old@example.com", trusted, "1")):
+        voter = app.test_client()
+        login(voter, email)
+        slug = get_idea(app, idea_id).slug
+        post_form(voter, f"/ideas/{idea_id}/vote", {"importance": importance},
+                  get_url=f"/ideas/{idea_id}-{slug}")
+    top = text(client.get("/ideas?sort=top"))
+    assert top.index("Loved by new accounts") < top.index("Loved by established")
+    trusted_page = text(client.get("/ideas?sort=trusted"))
+    assert trusted_page.index("Loved by established") < trusted_page.index("Loved by new")
+
+
+def test_export_includes_votes_and_ideas(app, auth, member):
+    idea_id = make_idea(app, member.id)
+    post_form(auth, f"/ideas/{idea_id}/vote", {"importance": "3", "why": "nights"},
+              get_url=f"/ideas/{idea_id}-dark-mode")
+    document = auth.get("/settings/export").get_json()
+    assert document["votes"][0]["importance"] == 3 and document["votes"][0]["why"] == "nights"
+    assert document["ideas_proposed"][0]["title"] == "Dark mode"
+
+
+def test_category_filter(app, auth, member):
+    app.test_cli_runner().invoke(args=["ideas", "add-category", "mobile", "Mobile app"])
+    post_form(auth, "/ideas/new", {"title": "Offline mode please", "category": "1",
+                                   "submit": "1"})
+    make_idea(app, member.id, "Uncategorised idea")
+    page = text(auth.get("/ideas?category=1"))
+    assert "Offline mode please" in page and "Uncategorised idea" not in page

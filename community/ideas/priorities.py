@@ -1,0 +1,82 @@
+""""My priorities": each member's ordered ballot of up to ten ideas, and the Borda aggregate.
+
+The aggregate lives in ``ideas.priority_score``: each ballot line stores the points it added
+(Borda points x the member's trust weight), and rewriting a ballot subtracts the old lines and
+adds the new ones in the same transaction.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import current_app
+
+from community.accounts.models import User
+from community.extensions import db
+from community.ideas import ranking
+from community.ideas.models import Idea, PriorityEntry
+from community.ideas.service import voter_facts
+from community.timeutil import utcnow
+from community.trust import weights
+
+
+class BallotRefused(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def ballot_of(user: User) -> list[PriorityEntry]:
+    query = (sa.select(PriorityEntry).where(PriorityEntry.user_id == user.id)
+             .order_by(PriorityEntry.position))
+    return list(db.session.scalars(query))
+
+
+def set_ballot(user: User, idea_ids: list[int]) -> None:
+    """Replace the member's ballot with these ideas, best first (at most ten, no repeats)."""
+    idea_ids = list(dict.fromkeys(idea_ids))
+    if len(idea_ids) > ranking.BALLOT_SIZE:
+        raise BallotRefused("too_many")
+    if not user.is_verified:
+        raise BallotRefused("unverified")
+    open_ids = set(db.session.scalars(sa.select(Idea.id).where(Idea.id.in_(idea_ids))))
+    if open_ids != set(idea_ids):
+        raise BallotRefused("missing")
+    trust = weights.trust_weight(voter_facts(user, utcnow()),
+                                 current_app.config["ESTABLISHED_AFTER_DAYS"])
+    for entry in ballot_of(user):
+        _add(entry.idea_id, -entry.points)
+        db.session.delete(entry)
+    db.session.flush()  # positions are unique per member: old lines go before new ones come
+    for position, idea_id in enumerate(idea_ids, 1):
+        points = ranking.borda_points(position) * trust
+        db.session.add(PriorityEntry(user_id=user.id, idea_id=idea_id, position=position,
+                                     points=points))
+        _add(idea_id, points)
+    db.session.flush()
+
+
+def _add(idea_id: int, points: float) -> None:
+    db.session.execute(sa.update(Idea).where(Idea.id == idea_id)
+                       .values(priority_score=Idea.priority_score + points))
+
+
+def move(user: User, idea_id: int, offset: int) -> None:
+    """Move one idea up (offset -1) or down (+1) in the member's ballot (no-JS buttons)."""
+    ids = [e.idea_id for e in ballot_of(user)]
+    if idea_id not in ids:
+        return
+    i = ids.index(idea_id)
+    j = max(0, min(len(ids) - 1, i + offset))
+    ids[i], ids[j] = ids[j], ids[i]
+    set_ballot(user, ids)
+
+
+def add(user: User, idea_id: int) -> None:
+    """Put an idea at the end of the member's ballot."""
+    ids = [e.idea_id for e in ballot_of(user)]
+    if idea_id not in ids:
+        set_ballot(user, [*ids, idea_id])
+
+
+def remove(user: User, idea_id: int) -> None:
+    set_ballot(user, [e.idea_id for e in ballot_of(user) if e.idea_id != idea_id])

@@ -1,0 +1,45 @@
+"""Notifications page: the list, "mark all read", and how often to be e-mailed."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from community.extensions import db
+from community.forms import ActionForm
+from community.ideas.forms_triage import DigestForm
+from community.notify import service
+
+bp = Blueprint("notify", __name__)
+
+
+@bp.route("/notifications")
+@login_required
+def index():
+    """What happened to the ideas I follow."""
+    return render_template("notify/index.html", notifications=service.recent(current_user),
+                           describe=service.describe, action_form=ActionForm(),
+                           digest_form=DigestForm(email_digest=current_user.email_digest))
+
+
+@bp.route("/notifications/read", methods=["POST"])
+@login_required
+def mark_read():
+    """Mark every notification read."""
+    if ActionForm().validate_on_submit():
+        service.mark_all_read(current_user)
+        db.session.commit()
+    return redirect(url_for("notify.index"))
+
+
+@bp.route("/notifications/settings", methods=["POST"])
+@login_required
+def settings():
+    """Choose instant, daily or no e-mail."""
+    form = DigestForm()
+    if form.validate_on_submit():
+        current_user.email_digest = form.email_digest.data
+        db.session.commit()
+        flash(_("Saved."), "success")
+    return redirect(url_for("notify.index"))
