@@ -94,6 +94,17 @@ def ideas_recount() -> None:
     click.echo(f"{changed} ideas corrected.")
 
 
+@ideas_cli.command("maintain")
+def ideas_maintain() -> None:
+    """Daily: move the trending epoch forward when due (a no-op most days)."""
+    from community.ideas.service import rebase_trending
+    from community.timeutil import utcnow
+
+    rebased = rebase_trending(utcnow())
+    db.session.commit()
+    click.echo("Trending epoch moved forward." if rebased else "Nothing to do.")
+
+
 @ideas_cli.command("add-category")
 @click.argument("slug")
 @click.argument("name")

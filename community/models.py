@@ -9,6 +9,7 @@ from community.ideas.models import (  # noqa: F401
     IdeaTag,
     IdeaTerm,
     PriorityEntry,
+    RankingState,
     ShipFeedback,
     StatusChange,
     Vote,

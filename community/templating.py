@@ -9,7 +9,8 @@ from flask_login import current_user
 from community.accounts.forms import LanguageForm
 from community.accounts.models import Role
 from community.forms import ActionForm
-from community.notify.service import status_label, unread_count
+from community.ideas.labels import status_label
+from community.notify.service import unread_count
 from community.text import cooked
 
 

@@ -20,8 +20,8 @@ from community.forms import PlainText, crlf, length, optional, required, strip
 
 
 def status_choices():
+    from community.ideas.labels import status_label
     from community.ideas.models import Status
-    from community.notify.service import status_label
 
     return [SelectChoice(s.value, status_label(s.value)) for s in Status if s.value != "merged"]
 

@@ -39,13 +39,13 @@ class Category(db.Model):
 class Idea(db.Model):
     __tablename__ = "ideas"
     __table_args__ = (
-        sa.Index("ix_ideas_status_top", "status", "top_score", "id"),
-        sa.Index("ix_ideas_top", "top_score", "id"),
-        sa.Index("ix_ideas_trusted", "trusted_score", "id"),
-        sa.Index("ix_ideas_trending", "trending_score", "id"),
-        sa.Index("ix_ideas_priority", "priority_score", "id"),
-        sa.Index("ix_ideas_discussed", "comment_count", "id"),
-        sa.Index("ix_ideas_created", "created_at", "id"),
+        sa.Index("ix_ideas_status_top", "status", sa.desc("top_score"), "id"),
+        sa.Index("ix_ideas_top", sa.desc("top_score"), "id"),
+        sa.Index("ix_ideas_trusted", sa.desc("trusted_score"), "id"),
+        sa.Index("ix_ideas_trending", sa.desc("trending_score"), "id"),
+        sa.Index("ix_ideas_priority", sa.desc("priority_score"), "id"),
+        sa.Index("ix_ideas_discussed", sa.desc("comment_count"), "id"),
+        sa.Index("ix_ideas_created", sa.desc("created_at"), "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -223,3 +223,13 @@ class ShipFeedback(db.Model):
     )
     outcome: Mapped[Outcome] = mapped_column(_enum(Outcome, "ship_outcome"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RankingState(db.Model):
+    """One row: the trending sums' epoch, moved forward by `flask ideas maintain` (or, if that
+    never runs, by the vote that would overflow) so the integer sums stay within 64 bits."""
+
+    __tablename__ = "ranking_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trending_epoch: Mapped[datetime]

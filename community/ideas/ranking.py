@@ -35,7 +35,11 @@ def vote_weight(importance: int, trust_weight: float) -> float:
 
 
 TRENDING_SCALE = 2**10
-TRENDING_MAX_HALF_LIVES = 48  # 3 x 2**10 x 2**48 < 2**60: room for millions of votes a sum
+# Votes rebase first once the epoch is 24 (= 40 - 16) half-lives old, so a term stays under
+# 3 x 2**10 x 2**24 (about 2**36): a sum of millions of votes stays far within 64 bits.
+TRENDING_MAX_HALF_LIVES = 40
+# A rebase moves the epoch this many half-lives forward and divides every term by 2**this.
+TRENDING_REBASE_HALF_LIVES = 16
 
 
 def trending_term(weight: float, at: datetime, epoch: datetime, half_life_hours: float) -> int:
@@ -44,13 +48,19 @@ def trending_term(weight: float, at: datetime, epoch: datetime, half_life_hours:
     ``round(weight * 2 ** (hours since epoch / half_life) * 2**10)``, an integer, so that sums
     are exact and a recount agrees to the unit. Dividing every idea's sum by the same
     ``2 ** (now / half_life)`` gives the decayed score, so the order is the same at any now.
-    Past ``TRENDING_MAX_HALF_LIVES`` half-lives since the epoch (48 weeks with a 7-day
-    half-life) the terms would near 64 bits: move TRENDING_EPOCH forward and recount.
+    Past ``TRENDING_MAX_HALF_LIVES`` half-lives since the epoch the caller moves the epoch
+    forward first (see :func:`needs_rebase`).
     """
     hours = (at - epoch).total_seconds() / 3600.0
-    if hours / half_life_hours > TRENDING_MAX_HALF_LIVES:
-        raise OverflowError("TRENDING_EPOCH is too old: move it forward and run the recount")
     return round(weight * 2.0 ** (hours / half_life_hours) * TRENDING_SCALE)
+
+
+def needs_rebase(now: datetime, epoch: datetime, half_life_hours: float) -> bool:
+    """True once ``now`` is more than ``TRENDING_MAX_HALF_LIVES - TRENDING_REBASE_HALF_LIVES``
+    half-lives past the epoch: time to move it forward (daily maintenance does, well before
+    any term could overflow)."""
+    hours = (now - epoch).total_seconds() / 3600.0
+    return hours / half_life_hours > TRENDING_MAX_HALF_LIVES - TRENDING_REBASE_HALF_LIVES
 
 
 def decayed(trending_sum: int, now: datetime, epoch: datetime, half_life_hours: float) -> float:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -19,7 +19,16 @@ from sqlalchemy.exc import IntegrityError
 from community.accounts.models import User
 from community.extensions import db
 from community.ideas import ranking, similar
-from community.ideas.models import Category, Comment, Follow, Idea, IdeaTag, PriorityEntry, Vote
+from community.ideas.models import (
+    Category,
+    Comment,
+    Follow,
+    Idea,
+    IdeaTag,
+    PriorityEntry,
+    RankingState,
+    Vote,
+)
 from community.text import render_markdown
 from community.timeutil import utcnow
 from community.trust import weights
@@ -60,8 +69,42 @@ def voter_facts(user: User, now: datetime) -> weights.Voter:
     )
 
 
-def _epoch() -> datetime:
-    return datetime.fromisoformat(current_app.config["TRENDING_EPOCH"])
+def trending_epoch() -> datetime:
+    """The epoch of the trending sums (created from TRENDING_EPOCH the first time)."""
+    state = db.session.get(RankingState, 1)
+    if state is None:
+        state = RankingState(id=1, trending_epoch=datetime.fromisoformat(
+            current_app.config["TRENDING_EPOCH"]))
+        try:
+            with db.session.begin_nested():
+                db.session.add(state)
+        except IntegrityError:  # another request created it first
+            state = db.session.get(RankingState, 1)
+    return state.trending_epoch
+
+
+def rebase_trending(now: datetime) -> bool:
+    """Move the trending epoch forward when due, dividing every stored term by the same power
+    of two and summing the ideas' scores again from the votes: the order is unchanged and the
+    recount still agrees exactly. Returns whether it rebased. Runs in `flask ideas maintain`
+    (daily); a vote does it itself if maintenance never ran."""
+    half_life = current_app.config["TRENDING_HALF_LIFE_HOURS"]
+    old = trending_epoch()
+    if not ranking.needs_rebase(now, old, half_life):
+        return False
+    new = old + timedelta(hours=half_life * ranking.TRENDING_REBASE_HALF_LIVES)
+    claimed = db.session.execute(sa.update(RankingState).where(
+        RankingState.id == 1, RankingState.trending_epoch == old).values(trending_epoch=new))
+    if claimed.rowcount != 1:  # another worker is rebasing: use its epoch
+        db.session.expire_all()
+        return False
+    divisor = 2**ranking.TRENDING_REBASE_HALF_LIVES
+    db.session.execute(sa.update(Vote).values(trending_term=Vote.trending_term // divisor))
+    total = (sa.select(sa.func.coalesce(sa.func.sum(Vote.trending_term), 0))
+             .where(Vote.idea_id == Idea.id).scalar_subquery())
+    db.session.execute(sa.update(Idea).values(trending_score=total))
+    db.session.expire_all()
+    return True
 
 
 def _vote_values(user: User, importance: int, at: datetime) -> dict:
@@ -72,7 +115,7 @@ def _vote_values(user: User, importance: int, at: datetime) -> dict:
     weight = ranking.vote_weight(importance, trust)
     return {
         "weight": weight,
-        "trending_term": ranking.trending_term(weight, at, _epoch(),
+        "trending_term": ranking.trending_term(weight, at, trending_epoch(),
                                                cfg["TRENDING_HALF_LIFE_HOURS"]),
         "staff": voter.staff,
         "established": weights.is_established(voter, cfg["ESTABLISHED_AFTER_DAYS"]),
@@ -104,6 +147,7 @@ def cast_vote(user: User, idea: Idea, importance: int, why: str | None) -> Vote:
         raise VoteRefused("closed")
     if importance not in ranking.IMPORTANCE:
         raise VoteRefused("importance")
+    rebase_trending(utcnow())  # a no-op but once in months (daily maintenance does it first)
     existing = db.session.scalar(
         sa.select(Vote).where(Vote.idea_id == idea.id, Vote.user_id == user.id).with_for_update()
     )

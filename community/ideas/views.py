@@ -33,12 +33,12 @@ REFUSALS = {
 }
 
 
-def _filters() -> queries.Filters:
+def _filters(categories) -> queries.Filters:
     sort = request.args.get("sort", "top")
     status = request.args.get("status")
     category = request.args.get("category", type=int)
     return queries.Filters(
-        category=next((c for c in queries.categories() if c.id == category), None),
+        category=next((c for c in categories if c.id == category), None),
         sort=sort if sort in queries.SORTS else "top",
         status=Status(status) if status in {s.value for s in Status} else None,
         tag=(request.args.get("tag") or "").strip().lower()[:30] or None,
@@ -50,7 +50,8 @@ def _filters() -> queries.Filters:
 @bp.route("/ideas")
 def index():
     """Ideas, in the chosen ranking, with filters."""
-    filters = _filters()
+    categories = queries.categories()
+    filters = _filters(categories)
     page = request.args.get("page", 1, type=int) or 1
     ideas = queries.list_ideas(filters, limit=current_app.config["IDEAS_PER_PAGE"],
                                page=max(1, page))
@@ -58,7 +59,7 @@ def index():
                 if current_user.is_authenticated else {})
     return render_template("ideas/list.html", ideas=ideas, filters=filters, page=page,
                            my_votes=my_votes, statuses=list(Status),
-                           categories=queries.categories())
+                           categories=categories)
 
 
 @bp.route("/ideas/new", methods=["GET", "POST"])

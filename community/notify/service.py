@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 
 from community.accounts.models import User
 from community.extensions import db
+from community.ideas.labels import status_label
 from community.mail import send_mail
 from community.notify.models import Notification
 from community.timeutil import utcnow
@@ -35,14 +36,6 @@ def describe(notification: Notification) -> str:
     if notification.kind == "shipped":
         return _("“%(title)s” shipped. Did it solve your need? Tell the team.", title=title)
     return title
-
-
-def status_label(value: str) -> str:
-    labels = {"open": _("Open"), "under_review": _("Under review"), "planned": _("Planned"),
-              "in_progress": _("In progress"), "shipped": _("Shipped"),
-              "declined": _("Declined"), "already_exists": _("Already exists"),
-              "merged": _("Merged")}
-    return labels.get(value, value)
 
 
 def notify(user_ids: Iterable[int], kind: str, idea_id: int | None, data: dict) -> int:

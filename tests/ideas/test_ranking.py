@@ -12,6 +12,7 @@ from community.ideas.ranking import (
     borda_points,
     decayed,
     merge_votes,
+    needs_rebase,
     order,
     trending_term,
     vote_weight,
@@ -40,9 +41,12 @@ def test_trending_term_doubles_every_half_life():
     assert isinstance(first, int)
 
 
-def test_trending_term_refuses_an_epoch_too_old_for_64_bits():
-    with pytest.raises(OverflowError):
-        trending_term(3.0, EPOCH + timedelta(weeks=49), EPOCH, 168)
+def test_rebase_is_due_well_before_terms_could_overflow():
+    assert not needs_rebase(EPOCH + timedelta(weeks=24), EPOCH, 168)
+    assert needs_rebase(EPOCH + timedelta(weeks=25), EPOCH, 168)
+    # Every vote rebases first when due, so no term is cast past 24 half-lives:
+    biggest = trending_term(3.0, EPOCH + timedelta(weeks=24), EPOCH, 168)
+    assert biggest * 10_000_000 < 2**63  # ten million such votes on one idea still fit
 
 
 def test_decay_halves_a_score_after_one_half_life():

@@ -91,3 +91,37 @@ def test_recount_repairs_drifted_counters(app):
     with app.app_context():
         idea = db.session.get(Idea, idea_id)
         assert (idea.vote_count, idea.top_score) == (1, 2.0)
+
+
+def test_rebase_moves_the_epoch_keeps_the_order_and_the_recount_exact(make_app):
+    from community.ideas.models import RankingState
+
+    app = make_app(TRENDING_EPOCH="2026-01-01T00:00:00")
+    author = make_user(app, created_at=utcnow() - timedelta(days=30))
+    others = [make_user(app, f"Voter {c}", f"v{c}@example.com",
+                        created_at=utcnow() - timedelta(days=30)) for c in "ABC"]
+    a, b = make_idea(app, author.id, "Idea A here"), make_idea(app, author.id, "Idea B here")
+    with app.app_context():
+        for user, idea_id, importance in ((others[0], a, 3), (others[1], b, 1),
+                                          (others[2], b, 1)):
+            # Votes cast long ago (before the rebase is due), stored with the old epoch.
+            db.session.execute(sa.update(RankingState).values(
+                trending_epoch=utcnow() - timedelta(weeks=20)))
+            service.cast_vote(_user(user.id), db.session.get(Idea, idea_id), importance, None)
+        db.session.commit()
+        before = {i: db.session.get(Idea, i).trending_score for i in (a, b)}
+        db.session.execute(sa.update(RankingState).values(
+            trending_epoch=utcnow() - timedelta(weeks=30)))
+        db.session.execute(sa.update(Vote).values(trending_term=Vote.trending_term * 1024))
+        db.session.commit()
+        service.recount_all()
+        db.session.commit()
+        assert service.rebase_trending(utcnow()) is True
+        assert service.rebase_trending(utcnow()) is False  # once
+        db.session.commit()
+        after = {i: db.session.get(Idea, i) for i in (a, b)}
+        assert (after[a].trending_score > after[b].trending_score) == (before[a] > before[b])
+        for idea_id, idea in after.items():
+            assert service.stored(idea) == service.counted(idea_id)
+    result = app.test_cli_runner().invoke(args=["ideas", "maintain"])
+    assert "Nothing to do." in result.output

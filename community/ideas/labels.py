@@ -1,0 +1,21 @@
+"""Translated names of idea statuses, built once; each page translates only those it shows."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+STATUS_LABELS = {
+    "open": _l("Open"),
+    "under_review": _l("Under review"),
+    "planned": _l("Planned"),
+    "in_progress": _l("In progress"),
+    "shipped": _l("Shipped"),
+    "declined": _l("Declined"),
+    "already_exists": _l("Already exists"),
+    "merged": _l("Merged"),
+}
+
+
+def status_label(value: str) -> str:
+    label = STATUS_LABELS.get(value)
+    return str(label) if label is not None else value
