@@ -92,3 +92,11 @@ def follows(user_id: int, idea_id: int) -> bool:
 def categories() -> list[Category]:
     return list(db.session.scalars(sa.select(Category).order_by(Category.position,
                                                                 Category.name)))
+
+
+def whys_of(idea: Idea, limit: int = 200) -> list[Vote]:
+    """The voters' use cases ("why"), most important first: what the product team reads."""
+    return list(db.session.scalars(
+        sa.select(Vote).where(Vote.idea_id == idea.id, Vote.why.is_not(None))
+        .order_by(Vote.importance.desc(), Vote.created_at).limit(limit)
+        .options(selectinload(Vote.user))))

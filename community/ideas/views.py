@@ -111,6 +111,7 @@ def detail(idea_id: int, slug: str | None = None):
         comments=queries.comments_of(idea), history=queries.history_of(idea),
         following=current_user.is_authenticated and queries.follows(current_user.id, idea.id),
         outcomes=triage.outcomes(idea), can_triage=triage.can_triage(current_user),
+        whys=queries.whys_of(idea) if triage.can_triage(current_user) else [],
         status_form=StatusForm(status=idea.status.value), merge_form=MergeForm(),
         comment_form=CommentForm(), outcome_form=OutcomeForm(),
     )

@@ -235,3 +235,11 @@ def test_status_feed_is_atom_and_escapes_titles(app, member):
 def test_ranking_page_explains_the_rules(client):
     page = text(client.get("/ideas/ranking"))
     assert "Borda" in page and "168 hours" in page
+
+
+def test_product_team_reads_the_voters_why_members_do_not(app, auth, member):
+    idea_id = make_idea(app, member.id)
+    vote(auth, app, idea_id, "3", why="we close the books at night")
+    assert "we close the books at night" in text(team(app).get(detail_url(app, idea_id)))
+    assert "we close the books at night" not in text(app.test_client().get(
+        detail_url(app, idea_id)))
