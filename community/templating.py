@@ -9,9 +9,10 @@ from flask_login import current_user
 from community.accounts.forms import LanguageForm
 from community.accounts.models import Role
 from community.forms import ActionForm
-from community.ideas.labels import status_label
+from community.ideas.labels import importance_label, status_label
 from community.notify.service import unread_count
 from community.text import cooked
+from community.timeutil import iso
 
 
 def init_templating(app: Flask) -> None:
@@ -19,6 +20,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["cooked"] = cooked
     app.jinja_env.filters["atomdate"] = atom_date
     app.jinja_env.globals["status_label"] = status_label
+    app.jinja_env.globals["importance_label"] = importance_label
 
     @app.context_processor
     def globals_for_templates():
@@ -43,4 +45,4 @@ def init_templating(app: Flask) -> None:
 
 def atom_date(value) -> str:
     """RFC 3339 for Atom feeds (stored datetimes are naive UTC)."""
-    return value.isoformat() + "Z" if value else "1970-01-01T00:00:00Z"
+    return iso(value) or "1970-01-01T00:00:00Z"

@@ -5,6 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 
+def iso(value: datetime | None) -> str | None:
+    """A stored (naive UTC) datetime as ISO 8601 with its Z, for exports and feeds."""
+    return value.isoformat() + "Z" if value else None
+
+
 def utcnow() -> datetime:
     """Now, in UTC, without tzinfo (the form every DateTime column holds)."""
     return datetime.now(UTC).replace(tzinfo=None)

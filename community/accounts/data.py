@@ -12,6 +12,7 @@ from collections.abc import Callable
 from community.accounts import invitations
 from community.accounts.models import User
 from community.extensions import db
+from community.timeutil import iso as _iso
 from community.timeutil import utcnow
 
 Exporter = Callable[[User], object]
@@ -32,10 +33,6 @@ def update_profile(user: User, **fields: str | None) -> None:
                 continue  # a display name is required while the account exists
             setattr(user, name, value)
     db.session.flush()
-
-
-def _iso(value):
-    return value.isoformat() + "Z" if value else None
 
 
 def _profile(user: User) -> dict:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import unicodedata
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -20,6 +19,7 @@ from community.accounts.models import User
 from community.accounts.passwords import hash_password, password_problems, verify_password
 from community.extensions import db
 from community.mail import send_mail
+from community.text import slugify
 from community.timeutil import utcnow
 from community.trust import door
 from community.trust import service as trust
@@ -56,8 +56,7 @@ def check_password(password: str, display_name: str, email: str) -> list[str]:
 
 def make_handle(display_name: str) -> str:
     """A free /u/<handle> from the display name: ascii, lowercase, dashes."""
-    ascii_name = unicodedata.normalize("NFKD", display_name).encode("ascii", "ignore").decode()
-    base = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:30] or "member"
+    base = slugify(display_name, 30, "member")
     handle = base
     while db.session.scalar(sa.select(User.id).where(User.handle == handle)) is not None:
         handle = f"{base}-{secrets.token_hex(2)}"

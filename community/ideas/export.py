@@ -8,10 +8,7 @@ from community.accounts.data import register_exporter
 from community.accounts.models import User
 from community.extensions import db
 from community.ideas.models import Comment, Idea, PriorityEntry, Vote
-
-
-def _iso(value):
-    return value.isoformat() + "Z" if value else None
+from community.timeutil import iso as _iso
 
 
 def _ideas(user: User) -> list[dict]:

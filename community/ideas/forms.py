@@ -17,12 +17,9 @@ from wtforms import (
 )
 
 from community.forms import PlainText, crlf, length, optional, required, strip
+from community.ideas.labels import IMPORTANCE_LABELS
 
-IMPORTANCE_CHOICES = [
-    SelectChoice("1", _l("Nice to have")),
-    SelectChoice("2", _l("Important")),
-    SelectChoice("3", _l("Critical")),
-]
+IMPORTANCE_CHOICES = [SelectChoice(str(n), label) for n, label in IMPORTANCE_LABELS.items()]
 _TAG = re.compile(r"^[\w-]{1,30}$")
 
 

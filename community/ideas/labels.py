@@ -16,6 +16,13 @@ STATUS_LABELS = {
 }
 
 
+IMPORTANCE_LABELS = {1: _l("Nice to have"), 2: _l("Important"), 3: _l("Critical")}
+
+
+def importance_label(value: int) -> str:
+    return str(IMPORTANCE_LABELS.get(value, value))
+
+
 def status_label(value: str) -> str:
     label = STATUS_LABELS.get(value)
     return str(label) if label is not None else value

@@ -7,8 +7,6 @@ exactly what it added, so removing it subtracts exactly that.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -29,7 +27,7 @@ from community.ideas.models import (
     RankingState,
     Vote,
 )
-from community.text import render_markdown
+from community.text import render_markdown, slugify
 from community.timeutil import utcnow
 from community.trust import weights
 
@@ -42,16 +40,12 @@ class VoteRefused(Exception):
         self.reason = reason
 
 
-def slugify(title: str) -> str:
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:80] or "idea"
-
-
 def create_idea(author: User, title: str, body: str, category: Category | None,
                 tags: list[str]) -> Idea:
     """Submit an idea (Markdown cooked and sanitized now); its author follows it."""
-    idea = Idea(title=title, slug=slugify(title), body_md=body, body_html=render_markdown(body),
-                author_id=author.id, category_id=category.id if category else None)
+    idea = Idea(title=title, slug=slugify(title, 80, "idea"), body_md=body,
+                body_html=render_markdown(body), author_id=author.id,
+                category_id=category.id if category else None)
     idea.tags = [IdeaTag(tag=t) for t in dict.fromkeys(tags)]
     db.session.add(idea)
     db.session.flush()

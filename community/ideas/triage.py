@@ -58,11 +58,12 @@ def change_status(actor: User, idea: Idea, status: Status, note: str) -> StatusC
     idea.status, idea.status_changed_at = status, utcnow()
     db.session.add(change)
     db.session.flush()
-    data = {"title": idea.title, "status": status.value}
-    notify.notify(followers(idea.id, but=actor.id), "status", idea.id, data)
-    if status is Status.SHIPPED:
-        voters = db.session.scalars(sa.select(Vote.user_id).where(Vote.idea_id == idea.id))
+    told = set(followers(idea.id, but=actor.id))
+    if status is Status.SHIPPED:  # voters get one message: it shipped, did it solve the need?
+        voters = set(db.session.scalars(sa.select(Vote.user_id).where(Vote.idea_id == idea.id)))
         notify.notify(voters, "shipped", idea.id, {"title": idea.title})
+        told -= voters
+    notify.notify(told, "status", idea.id, {"title": idea.title, "status": status.value})
     return change
 
 

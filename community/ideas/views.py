@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from community.accounts.decorators import verified_required
@@ -27,9 +28,9 @@ from community.ideas.models import Idea, Status
 bp = Blueprint("ideas", __name__)
 
 REFUSALS = {
-    "unverified": lambda: _("Please confirm your e-mail address before voting."),
-    "closed": lambda: _("This idea is closed: it can no longer be voted for."),
-    "importance": lambda: _("Choose how much it matters to you."),
+    "unverified": _l("Please confirm your e-mail address before voting."),
+    "closed": _l("This idea is closed: it can no longer be voted for."),
+    "importance": _l("Choose how much it matters to you."),
 }
 
 
@@ -104,14 +105,15 @@ def detail(idea_id: int, slug: str | None = None):
         return redirect(url_for("ideas.detail", idea_id=idea.id, slug=idea.slug), 301)
     my_vote = (queries.votes_of(current_user.id, [idea.id]).get(idea.id)
                if current_user.is_authenticated else None)
+    team = triage.can_triage(current_user)
     form = VoteForm(importance=str(my_vote.importance) if my_vote else "2",
                     why=my_vote.why if my_vote else "")
     return render_template(
         "ideas/detail.html", idea=idea, form=form, my_vote=my_vote, action_form=ActionForm(),
         comments=queries.comments_of(idea), history=queries.history_of(idea),
         following=current_user.is_authenticated and queries.follows(current_user.id, idea.id),
-        outcomes=triage.outcomes(idea), can_triage=triage.can_triage(current_user),
-        whys=queries.whys_of(idea) if triage.can_triage(current_user) else [],
+        outcomes=triage.outcomes(idea), can_triage=team,
+        whys=queries.whys_of(idea) if team else [],
         status_form=StatusForm(status=idea.status.value), merge_form=MergeForm(),
         comment_form=CommentForm(), outcome_form=OutcomeForm(),
     )
@@ -132,7 +134,7 @@ def vote(idea_id: int):
         service.cast_vote(current_user, idea, int(form.importance.data), form.why.data)
     except service.VoteRefused as refusal:
         db.session.rollback()
-        flash(REFUSALS[refusal.reason](), "error")
+        flash(str(REFUSALS[refusal.reason]), "error")
         return redirect(url_for("ideas.detail", idea_id=idea.id, slug=idea.slug))
     db.session.commit()
     flash(_("Your vote is saved. You follow this idea."), "success")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
@@ -12,15 +13,21 @@ from community.accounts.decorators import role_required, verified_required
 from community.accounts.models import Role
 from community.extensions import db
 from community.ideas import triage
-from community.ideas.forms_triage import BulkStatusForm, CommentForm, MergeForm, StatusForm
-from community.ideas.models import Idea, Status
+from community.ideas.forms_triage import (
+    BulkStatusForm,
+    CommentForm,
+    MergeForm,
+    OutcomeForm,
+    StatusForm,
+)
+from community.ideas.models import Idea, Outcome, Status
 from community.ideas.views import bp
 
 MESSAGES = {
-    "note_required": lambda: _("Declining needs a public explanation: say why."),
-    "bad_target": lambda: _("Choose another idea to merge into."),
-    "forbidden": lambda: _("Only the product team can do this."),
-    "use_merge": lambda: _("Use the merge form to merge an idea."),
+    "note_required": _l("Declining needs a public explanation: say why."),
+    "bad_target": _l("Choose another idea to merge into."),
+    "forbidden": _l("Only the product team can do this."),
+    "use_merge": _l("Use the merge form to merge an idea."),
 }
 
 
@@ -50,7 +57,7 @@ def triage_bulk():
                                      form.note.data or "")
         except triage.TriageRefused as refusal:
             db.session.rollback()
-            flash(MESSAGES[refusal.reason](), "error")
+            flash(str(MESSAGES[refusal.reason]), "error")
         else:
             db.session.commit()
             flash(ngettext("%(num)d idea updated.", "%(num)d ideas updated.", len(ideas)),
@@ -77,7 +84,7 @@ def update_status(idea_id: int):
             triage.change_status(current_user, idea, Status(form.status.data), form.note.data or "")
         except triage.TriageRefused as refusal:
             db.session.rollback()
-            flash(MESSAGES[refusal.reason](), "error")
+            flash(str(MESSAGES[refusal.reason]), "error")
         else:
             db.session.commit()
             flash(_("The status is changed and followers are told."), "success")
@@ -100,7 +107,7 @@ def merge(idea_id: int):
         triage.merge(current_user, duplicate, target)
     except triage.TriageRefused as refusal:
         db.session.rollback()
-        flash(MESSAGES[refusal.reason](), "error")
+        flash(str(MESSAGES[refusal.reason]), "error")
         return _back(duplicate)
     db.session.commit()
     flash(_("Merged: votes, comments and followers moved here."), "success")
@@ -129,9 +136,6 @@ def comment(idea_id: int):
 @verified_required
 def outcome(idea_id: int):
     """A voter says whether the shipped idea solved their need."""
-    from community.ideas.forms_triage import OutcomeForm
-    from community.ideas.models import Outcome
-
     idea = db.get_or_404(Idea, idea_id)
     form = OutcomeForm()
     if form.validate_on_submit():

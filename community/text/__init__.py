@@ -8,6 +8,9 @@ time, so reading a page never renders Markdown again.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import bleach
 from bleach.linkifier import Linker
 from markdown_it import MarkdownIt
@@ -47,6 +50,12 @@ def render_markdown(source: str) -> str:
             f"</h{level}>", f"</h{level + 2}>"
         )
     return sanitize_html(html)
+
+
+def slugify(text: str, max_length: int, fallback: str) -> str:
+    """ASCII, lowercase, dashes: "Élise's idea!" -> "elise-s-idea" (``fallback`` if empty)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:max_length] or fallback
 
 
 def cooked(html: str | None) -> Markup:
