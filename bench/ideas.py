@@ -63,6 +63,7 @@ if str(ROOT) not in sys.path:  # run as a script: make ``bench`` and ``community
 from sqlalchemy.exc import SQLAlchemyError  # noqa: E402
 
 from bench import ideas_seed  # noqa: E402
+from bench.common import bench_env, warn_log_problems  # noqa: E402
 from bench.pages import (  # noqa: E402
     OTHER_LOAD_WARN,
     WORKERS,
@@ -170,7 +171,7 @@ def prepare_database(backend: str, size: Size, args, workdir: Path) -> tuple[str
         ensure_pg_database(args.pg_url)
         url = with_schema(args.pg_url, schema)
         reusable = args.reuse and marker.exists()
-    env = ideas_seed.bench_env(url, workdir)
+    env = bench_env(url, workdir)
     if reusable:
         # Other engineers add migrations: bring the kept database to head (a no-op if it is).
         ideas_seed.migrate(url, workdir)
@@ -262,7 +263,7 @@ _apps: dict[str, object] = {}
 def app_for(url: str, workdir: Path):
     """The app on this database, in this process (for plans, timings, resets, recounts)."""
     if url not in _apps:
-        os.environ.update(ideas_seed.bench_env(url, workdir))
+        os.environ.update(bench_env(url, workdir))
         from community import create_app
         from community.config import Config
 
@@ -644,7 +645,7 @@ def measure(backend: str, size: Size, args, workdir: Path, vote: bool) -> Measur
         text = "\n\n".join(f"== {sort}\n{plan}" for sort, plan in result.plans.items())
         (workdir / f"explain-{backend}-{size.name}.txt").write_text(text + "\n")
 
-    env = ideas_seed.bench_env(url, workdir)
+    env = bench_env(url, workdir)
     per_page = int(env.get("IDEAS_PER_PAGE") or 25)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -676,12 +677,7 @@ def measure(backend: str, size: Size, args, workdir: Path, vote: bool) -> Measur
                   flush=True)
     finally:
         stop_gunicorn(process)
-    problems = log_problems(log_path)
-    if problems:
-        print(f"warning: {log_path.relative_to(ROOT)} has {len(problems)} suspicious "
-              f"line(s):", file=sys.stderr)
-        for line in problems[:20]:
-            print(f"  {line}", file=sys.stderr)
+    warn_log_problems(log_path, log_problems(log_path))
     return result
 
 
@@ -817,7 +813,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix=f"ideas-{datetime.now():%Y%m%d-%H%M%S}-", dir=OUT))
     print(f"Working in {workdir.relative_to(ROOT)}", flush=True)
     # community.config reads the instance path at import: before anything imports it here.
-    os.environ.update(ideas_seed.bench_env(f"sqlite:///{workdir / 'unused.db'}", workdir))
+    os.environ.update(bench_env(f"sqlite:///{workdir / 'unused.db'}", workdir))
 
     results: dict[tuple[str, str], Measured] = {}
     started = time.monotonic()

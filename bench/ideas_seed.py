@@ -57,6 +57,8 @@ VENV_BIN = ROOT / ".venv" / "bin"
 if str(ROOT) not in sys.path:  # run as a script: make ``community`` importable
     sys.path.insert(0, str(ROOT))
 
+from bench.common import bench_env  # noqa: E402
+
 DEFAULT_MEMBERS = 50_000
 DEFAULT_IDEAS = 100_000
 DEFAULT_VOTES = 1_000_000
@@ -102,20 +104,6 @@ CATEGORISED_SHARE = 0.70
 TAGS = ("mobile", "export", "api", "integrations", "reports", "search", "notifications",
         "accessibility", "performance", "security", "billing", "calendar", "dark-mode",
         "offline", "import", "permissions", "i18n", "email", "dashboard", "sso")
-
-
-def bench_env(url: str, instance_dir: Path) -> dict[str, str]:
-    """The environment the app reads (community/config.py) for a benchmark database."""
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=url,
-        CERCLE_INSTANCE_PATH=str(instance_dir.resolve()),
-        SECRET_KEY="bench",
-        CERCLE_ENV="production",
-        OUTBOX_DIR=str((instance_dir / "outbox").resolve()),
-    )
-    env.pop("FLASK_RUN_FROM_CLI", None)
-    return env
 
 
 def database_url(db: str) -> str:
@@ -168,7 +156,7 @@ def generate(members: int, ideas: int, votes: int, seed: int, now: datetime, cfg
              password_hash: str, timer: Timer) -> Dataset:
     from community.accounts.models import Role
     from community.ideas import ranking, similar
-    from community.ideas.service import slugify
+    from community.ideas.service import idea_slug
     from community.text import render_markdown
     from community.trust import door, weights
 
@@ -260,7 +248,7 @@ def generate(members: int, ideas: int, votes: int, seed: int, now: datetime, cfg
                       for _ in range(rng.randint(1, 3))}
             data.tags.extend({"idea_id": j, "tag": tag} for tag in sorted(chosen))
         idea_rows.append({
-            "id": j, "title": title, "slug": slugify(title), "body_md": body,
+            "id": j, "title": title, "slug": idea_slug(title), "body_md": body,
             "body_html": cooked[body], "author_id": authors[j - 1],
             "category_id": (rng.randint(1, len(CATEGORIES))
                             if rng.random() < CATEGORISED_SHARE else None),

@@ -29,6 +29,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: make ``bench`` importable
+    sys.path.insert(0, str(ROOT))
+
+from bench.common import bench_env, sqlite_url, warn_log_problems  # noqa: E402
+
 OUT = ROOT / "bench" / "out"
 VENV_BIN = ROOT / ".venv" / "bin"
 HANDLE = "bench-profile"
@@ -43,20 +48,6 @@ UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0
 
 class BenchError(RuntimeError):
     pass
-
-
-def bench_env(db_path: Path, instance_dir: Path) -> dict[str, str]:
-    """Same environment as bench/seed_members.py gives the migrations and the seeder."""
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=f"sqlite:///{db_path.resolve()}",
-        CERCLE_INSTANCE_PATH=str(instance_dir.resolve()),
-        SECRET_KEY="bench",
-        CERCLE_ENV="production",
-        OUTBOX_DIR=str((instance_dir / "outbox").resolve()),
-    )
-    env.pop("FLASK_RUN_FROM_CLI", None)
-    return env
 
 
 def free_port() -> int:
@@ -287,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix=f"pages-{datetime.now():%Y%m%d-%H%M%S}-", dir=OUT))
     db_path = workdir / "bench.db"
     log_path = workdir / "gunicorn.log"
-    env = bench_env(db_path, workdir)
+    env = bench_env(sqlite_url(db_path), workdir)
     print(f"Working in {workdir.relative_to(ROOT)}", flush=True)
 
     seeded = subprocess.run(
@@ -351,12 +342,7 @@ def main(argv: list[str] | None = None) -> int:
                   "during a run: these figures are not representative; run again when the "
                   "machine is quiet", file=sys.stderr)
 
-    problems = log_problems(log_path)
-    if problems:
-        print(f"\nwarning: gunicorn's log ({log_path.relative_to(ROOT)}) has "
-              f"{len(problems)} suspicious line(s):", file=sys.stderr)
-        for line in problems[:20]:
-            print(f"  {line}", file=sys.stderr)
+    warn_log_problems(log_path, log_problems(log_path))
     return 0
 
 

@@ -24,6 +24,11 @@ from itertools import islice
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: make ``bench`` importable
+    sys.path.insert(0, str(ROOT))
+
+from bench.common import bench_env, sqlite_url  # noqa: E402
+
 VENV_BIN = ROOT / ".venv" / "bin"
 
 DEFAULT_MEMBERS = 5_000
@@ -36,25 +41,12 @@ COMPANIES = ("Acme", "Globex", "Initech", "Umbrella", "Hooli", None, None, None)
 LOCATIONS = ("Lyon", "Paris", "Montréal", "Bruxelles", "Genève", "Berlin", None, None)
 
 
-def bench_env(db_path: Path, instance_dir: Path) -> dict[str, str]:
-    """The environment the app reads (community/config.py) for a benchmark database."""
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=f"sqlite:///{db_path.resolve()}",
-        CERCLE_INSTANCE_PATH=str(instance_dir.resolve()),
-        SECRET_KEY="bench",
-        CERCLE_ENV="production",
-        OUTBOX_DIR=str((instance_dir / "outbox").resolve()),
-    )
-    return env
-
-
 def migrate(db_path: Path, instance_dir: Path, timeout: float = 120) -> None:
     """Create the schema with the real migrations."""
     subprocess.run(
         [str(VENV_BIN / "flask"), "--app", "app", "db", "upgrade"],
         cwd=ROOT,
-        env=bench_env(db_path, instance_dir),
+        env=bench_env(sqlite_url(db_path), instance_dir),
         check=True,
         timeout=timeout,
         stdout=subprocess.DEVNULL,
@@ -98,7 +90,7 @@ def seed(db_path: Path, members: int = DEFAULT_MEMBERS, handle: str = KNOWN_HAND
     The database must be migrated and empty of members (a fresh one)."""
     instance_dir = instance_dir or db_path.parent
     # community.config reads the environment at import: set it before importing the app.
-    os.environ.update(bench_env(db_path, instance_dir))
+    os.environ.update(bench_env(sqlite_url(db_path), instance_dir))
 
     import sqlalchemy as sa
 

@@ -40,10 +40,15 @@ class VoteRefused(Exception):
         self.reason = reason
 
 
+def idea_slug(title: str) -> str:
+    """The readable part of an idea's URL (/ideas/42-dark-mode)."""
+    return slugify(title, 80, "idea")
+
+
 def create_idea(author: User, title: str, body: str, category: Category | None,
                 tags: list[str]) -> Idea:
     """Submit an idea (Markdown cooked and sanitized now); its author follows it."""
-    idea = Idea(title=title, slug=slugify(title, 80, "idea"), body_md=body,
+    idea = Idea(title=title, slug=idea_slug(title), body_md=body,
                 body_html=render_markdown(body), author_id=author.id,
                 category_id=category.id if category else None)
     idea.tags = [IdeaTag(tag=t) for t in dict.fromkeys(tags)]
