@@ -55,8 +55,10 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         _tune_sqlite(db.engine)
+    from community.search.models import include_name, include_object
+
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
-                     compare_type=True)
+                     compare_type=True, include_object=include_object, include_name=include_name)
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
@@ -104,10 +106,16 @@ def _tune_sqlite(engine) -> None:
 def _register_blueprints(app: Flask) -> None:
     from community.accounts.views import bp as accounts
     from community.core.views import bp as core
+    from community.forums.views import bp as forums
     from community.ideas.views import bp as ideas
+    from community.moderation.views import bp as moderation
     from community.notify.views import bp as notify
+    from community.search.views import bp as search
 
     app.register_blueprint(core)
     app.register_blueprint(accounts)
     app.register_blueprint(ideas)
     app.register_blueprint(notify)
+    app.register_blueprint(moderation)
+    app.register_blueprint(search)
+    app.register_blueprint(forums)

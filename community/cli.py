@@ -77,7 +77,9 @@ def trust_purge() -> None:
 
 
 def init_cli(app: Flask) -> None:
-    for group in (users, demo, trust_cli, ideas_cli, notify_cli):
+    from community.forums.cli import forums_cli
+
+    for group in (users, demo, trust_cli, ideas_cli, notify_cli, forums_cli):
         app.cli.add_command(group)
 
 

@@ -20,8 +20,10 @@ config.set_main_option(
 
 def run_migrations_offline():
     """Emit SQL to stdout without a database connection (``flask db upgrade --sql``)."""
+    filters = {k: v for k, v in current_app.extensions["migrate"].configure_args.items()
+               if k in ("include_object", "include_name")}  # e.g. search's text index
     context.configure(url=config.get_main_option("sqlalchemy.url"),
-                      target_metadata=target_db.metadata, literal_binds=True)
+                      target_metadata=target_db.metadata, literal_binds=True, **filters)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -26,6 +26,29 @@ from tests.requirements import POSTGRES_URL, postgres_problem, require  # noqa: 
 GOOD_PASSWORD = "violet otter canoe harbour"
 _GOOD_HASH: list[str] = []
 _PG_SCHEMA_READY: list[bool] = []
+_PG_RUN_URL: list[str] = []
+
+
+def postgres_run_url() -> str:
+    """A database of this test run's own (created on first use, dropped at exit), so two runs
+    on one server — a developer's and CI's, or parallel sessions — never TRUNCATE each other."""
+    if not _PG_RUN_URL:
+        import atexit
+
+        name = f"cercle_test_{os.getpid()}"
+        admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            connection.execute(sa.text(f"CREATE DATABASE {name}"))
+
+        def drop() -> None:
+            with admin.connect() as connection:
+                connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            admin.dispose()
+
+        atexit.register(drop)
+        _PG_RUN_URL.append(POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}")
+    return _PG_RUN_URL[0]
 
 
 def good_hash() -> str:
@@ -63,7 +86,7 @@ def make_app(backend, tmp_path):
 
     def factory(**overrides):
         overrides.setdefault("OUTBOX_DIR", str(tmp_path / "outbox"))
-        url = POSTGRES_URL if backend == "postgresql" else "sqlite://"
+        url = postgres_run_url() if backend == "postgresql" else "sqlite://"
         app = create_app(TestConfig(url, **overrides))
         if backend == "postgresql":
             _reset_postgres(app)

@@ -9,12 +9,16 @@ ROOT = Path(__file__).resolve().parent.parent
 COMMUNITY = ROOT / "community"
 PURE_MODULES = [
     COMMUNITY / "trust" / "door.py", COMMUNITY / "trust" / "weights.py",
-    COMMUNITY / "ideas" / "ranking.py",
+    COMMUNITY / "ideas" / "ranking.py", COMMUNITY / "search" / "terms.py",
+    COMMUNITY / "forums" / "limits.py", COMMUNITY / "text" / "mentions.py",
 ]
 SERVICE_MODULES = [
     COMMUNITY / "accounts" / "service.py", COMMUNITY / "accounts" / "invitations.py",
     COMMUNITY / "accounts" / "data.py", COMMUNITY / "trust" / "service.py",
     COMMUNITY / "demo" / "seed.py",
+    *(COMMUNITY / "forums" / f"{name}.py"
+      for name in ("service", "qa", "moderate", "notices", "admin", "queries", "subjects")),
+    COMMUNITY / "moderation" / "service.py", COMMUNITY / "search" / "service.py",
 ]
 
 

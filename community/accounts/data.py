@@ -24,6 +24,15 @@ def register_exporter(name: str, exporter: Exporter) -> None:
     _EXPORTERS[name] = exporter
 
 
+_ERASERS: dict[str, Callable[[User], None]] = {}
+
+
+def register_eraser(name: str, eraser: Callable[[User], None]) -> None:
+    """Add a step to account deletion: a domain removes what is personal and not a contribution
+    (what the member watches or read, their memberships); contributions stay, anonymised."""
+    _ERASERS[name] = eraser
+
+
 def update_profile(user: User, **fields: str | None) -> None:
     """Set the optional profile fields; empty strings are stored as nothing."""
     for name in ("display_name", "bio", "company", "location", "locale"):
@@ -90,4 +99,6 @@ def delete_account(user: User) -> None:
     user.handle = f"deleted-{user.id}"
     user.founding_number = None
     user.deleted_at = utcnow()
+    for eraser in _ERASERS.values():
+        eraser(user)
     db.session.flush()

@@ -169,7 +169,9 @@ def profile(handle: str):
     user = db.first_or_404(db.select(User).where(User.handle == handle))
     if user.is_deleted:
         abort(404)
-    return render_template("accounts/profile.html", user=user)
+    from community.forums import access, queries  # the forums part of the profile
+    forum = queries.member_stats(user, access.visible_category_ids(current_user))
+    return render_template("accounts/profile.html", user=user, forum=forum)
 
 
 @bp.route("/verify/resend", methods=["POST"])

@@ -35,7 +35,23 @@ def describe(notification: Notification) -> str:
                  title=title, target=data.get("target", ""))
     if notification.kind == "shipped":
         return _("“%(title)s” shipped. Did it solve your need? Tell the team.", title=title)
+    by = data.get("by", "")
+    if notification.kind == "forum_reply":
+        return _("%(name)s replied in “%(title)s”.", name=by, title=title)
+    if notification.kind == "forum_topic":
+        return _("%(name)s opened “%(title)s” in a category you watch.", name=by, title=title)
+    if notification.kind == "mention":
+        return _("%(name)s mentioned you in “%(title)s”.", name=by, title=title)
+    if notification.kind == "accepted":
+        return _("An answer was accepted in “%(title)s”.", title=title)
     return title
+
+
+def link(notification: Notification) -> str | None:
+    """Where the notification leads: the idea, or the post it is about."""
+    if notification.idea_id:
+        return url_for("ideas.detail", idea_id=notification.idea_id)
+    return (notification.data or {}).get("url")
 
 
 def notify(user_ids: Iterable[int], kind: str, idea_id: int | None, data: dict) -> int:

@@ -19,7 +19,8 @@ bp = Blueprint("notify", __name__)
 def index():
     """What happened to the ideas I follow."""
     return render_template("notify/index.html", notifications=service.recent(current_user),
-                           describe=service.describe, action_form=ActionForm(),
+                           describe=service.describe, notification_link=service.link,
+                           action_form=ActionForm(),
                            digest_form=DigestForm(email_digest=current_user.email_digest))
 
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import partial
+from html.parser import HTMLParser
 
 import bleach
-from bleach.linkifier import Linker
+from bleach.linkifier import LinkifyFilter
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -25,21 +27,21 @@ ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
 # html=False: raw HTML in the source is shown as text, never passed through.
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("strikethrough")
-_cleaner = bleach.Cleaner(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                          protocols=ALLOWED_PROTOCOLS, strip=True)
-
-
 def _set_rel(attrs, new=False):
     attrs[(None, "rel")] = "nofollow ugc noopener"
     return attrs
 
 
-_linker = Linker(callbacks=[_set_rel], skip_tags={"pre", "code"})
+# Cleaning and linkifying in one pass: a separate linkify pass re-escaped the text of code
+# blocks (``a<b`` in code showed as ``a&lt;b``).
+_cleaner = bleach.Cleaner(
+    tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, protocols=ALLOWED_PROTOCOLS, strip=True,
+    filters=[partial(LinkifyFilter, callbacks=[_set_rel], skip_tags={"pre", "code"})])
 
 
 def sanitize_html(html: str) -> str:
     """Keep only allowed tags, attributes and link protocols; mark every link nofollow/ugc."""
-    return _linker.linkify(_cleaner.clean(html))
+    return _cleaner.clean(html)
 
 
 def render_markdown(source: str) -> str:
@@ -64,3 +66,33 @@ def cooked(html: str | None) -> Markup:
     Only columns written through :func:`render_markdown` may use it (``*_html`` columns).
     """
     return Markup(html or "")
+
+
+_BLOCK_TAGS = frozenset({"p", "br", "li", "pre", "blockquote", "h3", "h4", "h5", "h6", "hr",
+                         "ul", "ol", "div", "tr", "td", "th"})
+
+
+class _TextOnly(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def plain_text(html: str | None) -> str:
+    """The text of cooked HTML, for search and excerpts: tags dropped (blocks become spaces so
+    words never run together), entities decoded, whitespace collapsed. Not HTML: escape it."""
+    parser = _TextOnly()
+    parser.feed(html or "")
+    parser.close()
+    return " ".join("".join(parser.parts).split())

@@ -1,0 +1,1 @@
+"""Forums: categories, topics and replies, questions with accepted answers, and the FAQ."""

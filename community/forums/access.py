@@ -1,0 +1,78 @@
+"""Who may see which forum category: the one rule every list, page, search and feed applies.
+
+A category is open to everyone unless it is restricted to a group, a club or the staff; a
+restricted category is seen only by that group's or club's members, and always by moderators
+and admins (they moderate it). Everything in a category — topics, posts, FAQ entries, search
+hits, feed items, notifications — follows its category.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from community.accounts.models import Role, User
+from community.clubs.models import ClubMember
+from community.extensions import db
+from community.forums.models import ForumCategory
+from community.groups.models import GroupMember
+
+
+def _member(user: User | None) -> User | None:
+    if user is None or not getattr(user, "is_authenticated", False) or user.is_deleted:
+        return None
+    return user
+
+
+def is_moderator(user: User | None) -> bool:
+    user = _member(user)
+    return bool(user and user.has_role(Role.MODERATOR))
+
+
+def visible_condition(user: User | None):
+    """A SQL condition on ForumCategory: the categories this reader may see."""
+    open_ = sa.and_(ForumCategory.group_id.is_(None), ForumCategory.club_id.is_(None),
+                    ForumCategory.staff_only.is_(False))
+    user = _member(user)
+    if user is None:
+        return open_
+    if is_moderator(user):
+        return sa.true()
+    parts = [open_,
+             ForumCategory.group_id.in_(sa.select(GroupMember.group_id).where(
+                 GroupMember.user_id == user.id)),
+             ForumCategory.club_id.in_(sa.select(ClubMember.club_id).where(
+                 ClubMember.user_id == user.id))]
+    if user.is_staff:
+        parts.append(ForumCategory.staff_only.is_(True))
+    return sa.or_(*parts)
+
+
+def visible_category_ids(user: User | None) -> list[int]:
+    """Ids of the categories this reader may see (a short list: categories are few)."""
+    return list(db.session.scalars(
+        sa.select(ForumCategory.id).where(visible_condition(user)).order_by(ForumCategory.id)))
+
+
+def can_see(user: User | None, category: ForumCategory) -> bool:
+    return category.id in visible_category_ids(user)
+
+
+def readers_among(category: ForumCategory, user_ids) -> set[int]:
+    """The members among ``user_ids`` who may see ``category`` (for notifications)."""
+    ids = set(user_ids)
+    if not ids:
+        return ids
+    rows = db.session.scalars(sa.select(User).where(User.id.in_(ids), User.deleted_at.is_(None)))
+    allowed = set()
+    for user in rows:
+        if not category.is_restricted or is_moderator(user):
+            allowed.add(user.id)
+        elif category.staff_only:
+            if user.is_staff:
+                allowed.add(user.id)
+        elif category.group_id is not None:
+            if db.session.get(GroupMember, (category.group_id, user.id)) is not None:
+                allowed.add(user.id)
+        elif db.session.get(ClubMember, (category.club_id, user.id)) is not None:
+            allowed.add(user.id)
+    return allowed

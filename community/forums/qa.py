@@ -1,0 +1,113 @@
+"""Questions and answers: accept an answer, list the unanswered, promote answers to the FAQ."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from community.accounts.models import User
+from community.extensions import db
+from community.forums import notices
+from community.forums.access import is_moderator
+from community.forums.models import FaqEntry, ForumCategory, Post, Topic
+from community.search import service as search
+from community.text import plain_text, render_markdown
+from community.timeutil import utcnow
+
+
+class QaRefused(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def may_accept(user: User | None, topic: Topic) -> bool:
+    """The question's author, or staff, may choose its accepted answer."""
+    if user is None or not user.is_authenticated or not topic.is_question:
+        return False
+    return user.is_staff or is_moderator(user) or topic.author_id == user.id
+
+
+def accept_answer(actor: User, post: Post) -> None:
+    """Mark a reply as the accepted answer (replacing any other); tell its author and watchers."""
+    topic = post.topic
+    if not may_accept(actor, topic):
+        raise QaRefused("forbidden")
+    if post.number == 1 or not post.is_visible:
+        raise QaRefused("not_an_answer")
+    if topic.accepted_post_id == post.id:
+        return
+    topic.accepted_post_id = post.id
+    db.session.flush()
+    search.update_topic_documents(topic.id, solved=True)
+    notices.accepted(topic, post, actor)
+
+
+def unaccept_answer(actor: User, topic: Topic) -> None:
+    if not may_accept(actor, topic):
+        raise QaRefused("forbidden")
+    topic.accepted_post_id = None
+    db.session.flush()
+    search.update_topic_documents(topic.id, solved=False)
+
+
+def unanswered_questions(category_ids: list[int], limit: int = 100) -> list[Topic]:
+    """Visible questions without an accepted answer, oldest first (the longest waiting)."""
+    return list(db.session.scalars(
+        sa.select(Topic).where(
+            Topic.is_question.is_(True), Topic.accepted_post_id.is_(None),
+            Topic.category_id.in_(category_ids), Topic.hidden.is_(False),
+            Topic.deleted_at.is_(None), Topic.merged_into_id.is_(None))
+        .order_by(Topic.created_at, Topic.id).limit(limit)))
+
+
+def _index_faq(entry: FaqEntry) -> None:
+    search.index_document("faq", entry.id, title=entry.question,
+                          body=plain_text(entry.answer_html),
+                          category_id=entry.category_id, topic_id=entry.topic_id,
+                          solved=True, created_at=entry.created_at)
+
+
+def promote_to_faq(actor: User, post: Post, question: str, answer: str,
+                   category: ForumCategory, now: datetime | None = None) -> FaqEntry:
+    """Staff turn an accepted answer into a FAQ entry (edited words), linked to the discussion."""
+    if not actor.is_staff:
+        raise QaRefused("forbidden")
+    if post.topic.accepted_post_id != post.id:
+        raise QaRefused("not_accepted")
+    if db.session.scalar(sa.select(FaqEntry.id).where(FaqEntry.post_id == post.id)):
+        raise QaRefused("already")
+    now = now or utcnow()
+    entry = FaqEntry(category_id=category.id, topic_id=post.topic_id, post_id=post.id,
+                     question=question, answer_md=answer, answer_html=render_markdown(answer),
+                     created_by_id=actor.id, created_at=now, updated_at=now)
+    db.session.add(entry)
+    db.session.flush()
+    _index_faq(entry)
+    return entry
+
+
+def update_faq(actor: User, entry: FaqEntry, question: str, answer: str,
+               category: ForumCategory) -> None:
+    if not actor.is_staff:
+        raise QaRefused("forbidden")
+    entry.question, entry.answer_md = question, answer
+    entry.answer_html, entry.category_id, entry.updated_at = (
+        render_markdown(answer), category.id, utcnow())
+    db.session.flush()
+    _index_faq(entry)
+
+
+def remove_faq(actor: User, entry: FaqEntry) -> None:
+    if not actor.is_staff:
+        raise QaRefused("forbidden")
+    search.remove_document("faq", entry.id)
+    db.session.delete(entry)
+    db.session.flush()
+
+
+def faq_entries(category_ids: list[int]) -> list[FaqEntry]:
+    return list(db.session.scalars(
+        sa.select(FaqEntry).join(ForumCategory).where(FaqEntry.category_id.in_(category_ids))
+        .order_by(ForumCategory.position, ForumCategory.id, FaqEntry.position, FaqEntry.id)))

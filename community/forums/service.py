@@ -1,0 +1,338 @@
+"""Forum use cases: open a topic, reply, edit with history, delete, mark helpful, read, watch.
+
+Services flush; the caller commits. Counters on topics and categories change in the same
+transaction as the post, by relative SQL updates, so concurrent replies never overwrite each
+other. Post numbers come from ``topics.max_number`` through ``UPDATE … RETURNING``, which also
+serialises two replies to the same topic on PostgreSQL (the row lock) and SQLite (one writer).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from community.accounts.models import User
+from community.extensions import db
+from community.forums import limits, notices
+from community.forums.models import (
+    ForumCategory,
+    HelpfulMark,
+    Post,
+    PostRevision,
+    Topic,
+    TopicRead,
+    Watch,
+    WatchLevel,
+)
+from community.search import service as search
+from community.text import plain_text, render_markdown, slugify
+from community.text.mentions import find_mentions, link_mentions
+from community.timeutil import utcnow
+
+
+class PostRefused(Exception):
+    """A post that cannot be written; ``reasons`` are codes the view turns into messages."""
+
+    def __init__(self, *reasons: str) -> None:
+        super().__init__(", ".join(reasons))
+        self.reasons = list(reasons)
+
+
+def topic_slug(title: str) -> str:
+    return slugify(title, 80, "topic")
+
+
+def cook(body: str) -> tuple[str, list[User]]:
+    """Markdown -> sanitized HTML with @mentions of existing members linked; and those members."""
+    html = render_markdown(body)
+    handles = find_mentions(html)
+    if not handles:
+        return html, []
+    users = list(db.session.scalars(sa.select(User).where(
+        User.handle.in_(handles), User.deleted_at.is_(None))))
+    html = link_mentions(html, {u.handle for u in users},
+                         lambda h: f"/u/{h}")  # a stable public URL; no request needed
+    return html, users
+
+
+def check_limits(author: User, html: str, now: datetime | None = None) -> None:
+    """Refuse a post past the author's trust-level limits (links per post, posts per hour)."""
+    now = now or utcnow()
+    recent = db.session.scalar(sa.select(sa.func.count()).select_from(Post).where(
+        Post.author_id == author.id, Post.created_at > now - timedelta(hours=1))) or 0
+    poster = limits.Poster(staff=author.is_staff, posts_last_hour=recent,
+                           account_age_days=(now - author.created_at).total_seconds() / 86400)
+    broken = limits.refusals(poster, html, current_app.config["ESTABLISHED_AFTER_DAYS"])
+    if broken:
+        raise PostRefused(*broken)
+
+
+def _may_write(author: User, topic: Topic | None = None) -> None:
+    if not author.is_verified:
+        raise PostRefused("unverified")
+    if topic is not None and (topic.locked or not topic.is_visible) and not author.is_staff:
+        raise PostRefused("locked")
+
+
+def _index_post(post: Post, topic: Topic) -> None:
+    """A first post is indexed as its topic (title and text), a reply as a post."""
+    kind, ref_id = ("topic", topic.id) if post.number == 1 else ("post", post.id)
+    if post.number == 1:
+        search.remove_document("post", post.id)  # a reply split off to start a new topic
+    search.index_document(kind, ref_id, title=topic.title, body=plain_text(post.body_html),
+                          category_id=topic.category_id, topic_id=topic.id,
+                          author_id=post.author_id, solved=topic.solved,
+                          created_at=post.created_at)
+
+
+def _unindex_post(post: Post) -> None:
+    if post.number == 1:
+        search.remove_document("topic", post.topic_id)
+    else:
+        search.remove_document("post", post.id)
+
+
+def _append_post(author: User, topic: Topic, body: str, html: str, now: datetime) -> Post:
+    number = db.session.execute(
+        sa.update(Topic).where(Topic.id == topic.id).values(max_number=Topic.max_number + 1)
+        .returning(Topic.max_number)).scalar_one()
+    post = Post(topic_id=topic.id, number=number, author_id=author.id, body_md=body,
+                body_html=html, created_at=now)
+    db.session.add(post)
+    db.session.flush()
+    return post
+
+
+def create_topic(author: User, category: ForumCategory, title: str, body: str,
+                 is_question: bool = False, now: datetime | None = None) -> Topic:
+    """Open a topic with its first post; the author watches it; mentioned members hear of it."""
+    now = now or utcnow()
+    _may_write(author)
+    html, mentioned = cook(body)
+    check_limits(author, html, now)
+    topic = Topic(category_id=category.id, author_id=author.id, title=title,
+                  slug=topic_slug(title), is_question=is_question, created_at=now,
+                  last_posted_at=now, last_poster_id=author.id)
+    db.session.add(topic)
+    db.session.flush()
+    post = _append_post(author, topic, body, html, now)
+    db.session.execute(sa.update(ForumCategory).where(ForumCategory.id == category.id).values(
+        topic_count=ForumCategory.topic_count + 1, post_count=ForumCategory.post_count + 1,
+        last_posted_at=now, last_topic_id=topic.id))
+    db.session.refresh(topic)
+    _index_post(post, topic)
+    watch(author, topic=topic, level=WatchLevel.WATCHING, explicit=False)
+    mark_read(author, topic, post.number)
+    notices.new_topic(topic, post, author, mentioned)
+    return topic
+
+
+def reply(author: User, topic: Topic, body: str, now: datetime | None = None) -> Post:
+    """Add a reply; bump the topic; watchers and mentioned members are notified."""
+    now = now or utcnow()
+    _may_write(author, topic)
+    html, mentioned = cook(body)
+    check_limits(author, html, now)
+    post = _append_post(author, topic, body, html, now)
+    db.session.execute(sa.update(Topic).where(Topic.id == topic.id).values(
+        reply_count=Topic.reply_count + 1, last_posted_at=now, last_poster_id=author.id))
+    db.session.execute(sa.update(ForumCategory).where(
+        ForumCategory.id == topic.category_id).values(
+        post_count=ForumCategory.post_count + 1, last_posted_at=now, last_topic_id=topic.id))
+    db.session.refresh(topic)
+    _index_post(post, topic)
+    watch(author, topic=topic, level=WatchLevel.WATCHING, explicit=False)
+    mark_read(author, topic, post.number)
+    notices.new_reply(topic, post, author, mentioned)
+    return post
+
+
+def may_edit(user: User | None, post: Post) -> bool:
+    if user is None or not user.is_authenticated or post.deleted_at is not None:
+        return False
+    from community.forums.access import is_moderator
+    return is_moderator(user) or (post.author_id == user.id and not post.topic.locked)
+
+
+def edit_post(editor: User, post: Post, body: str, title: str | None = None,
+              now: datetime | None = None) -> Post:
+    """Replace a post's text (and the topic title, for a first post); keep the old version."""
+    now = now or utcnow()
+    topic = post.topic
+    new_title = title if post.number == 1 and title and title != topic.title else None
+    if body == post.body_md and new_title is None:
+        return post
+    html, mentioned = cook(body)
+    if not editor.is_staff:
+        check_limits(editor, html, now)
+    post.revision_count += 1
+    db.session.add(PostRevision(
+        post_id=post.id, number=post.revision_count, body_md=post.body_md,
+        body_html=post.body_html, title=topic.title if post.number == 1 else None,
+        written_at=post.edited_at or post.created_at, replaced_at=now, editor_id=editor.id))
+    post.body_md, post.body_html, post.edited_at = body, html, now
+    if new_title:
+        topic.title, topic.slug = new_title, topic_slug(new_title)
+    db.session.flush()
+    if post.is_visible and topic.is_visible:
+        _index_post(post, topic)
+        if new_title:
+            search.update_topic_documents(topic.id, title=new_title)
+    notices.mentioned_in_edit(topic, post, editor, mentioned)
+    return post
+
+
+def revisions(post: Post) -> list[PostRevision]:
+    return list(db.session.scalars(sa.select(PostRevision).where(
+        PostRevision.post_id == post.id).order_by(PostRevision.number.desc())))
+
+
+def _count_delta(post: Post, delta: int) -> None:
+    """Counters follow a reply's (or a whole topic's) visibility."""
+    topic = post.topic
+    if post.number == 1:
+        db.session.execute(sa.update(ForumCategory).where(
+            ForumCategory.id == topic.category_id).values(
+            topic_count=ForumCategory.topic_count + delta,
+            post_count=ForumCategory.post_count + delta * (1 + topic.reply_count)))
+    else:
+        db.session.execute(sa.update(Topic).where(Topic.id == topic.id).values(
+            reply_count=Topic.reply_count + delta))
+        db.session.execute(sa.update(ForumCategory).where(
+            ForumCategory.id == topic.category_id).values(
+            post_count=ForumCategory.post_count + delta))
+
+
+def delete_post(actor: User, post: Post, now: datetime | None = None) -> None:
+    """Soft delete (author or moderator); deleting the first post deletes the topic."""
+    if post.deleted_at is not None:
+        return
+    post.deleted_at, post.deleted_by_id = now or utcnow(), actor.id
+    topic = post.topic
+    if post.number == 1:
+        if topic.is_visible:
+            _count_delta(post, -1)
+        topic.deleted_at = post.deleted_at
+        search.remove_document("topic", topic.id)
+        hide_topic_documents(topic)
+    elif not post.hidden:
+        _count_delta(post, -1)
+        if topic.accepted_post_id == post.id:
+            topic.accepted_post_id = None
+            search.update_topic_documents(topic.id, solved=False)
+        _unindex_post(post)
+    db.session.flush()
+
+
+def restore_post(actor: User, post: Post) -> None:
+    """Undo a soft delete (moderators)."""
+    if post.deleted_at is None:
+        return
+    post.deleted_at, post.deleted_by_id = None, None
+    topic = post.topic
+    if post.number == 1:
+        topic.deleted_at = None
+        if topic.is_visible:
+            _count_delta(post, +1)
+            reindex_topic(topic)
+    elif not post.hidden:
+        _count_delta(post, +1)
+        if topic.is_visible:
+            _index_post(post, topic)
+    db.session.flush()
+
+
+def hide_topic_documents(topic: Topic) -> None:
+    for post_id, number in db.session.execute(sa.select(Post.id, Post.number).where(
+            Post.topic_id == topic.id)):
+        search.remove_document("topic" if number == 1 else "post",
+                               topic.id if number == 1 else post_id)
+
+
+def reindex_topic(topic: Topic) -> None:
+    """Index every visible post of a visible topic again (after restore, unhide, merge, split)."""
+    if not topic.is_visible:
+        hide_topic_documents(topic)
+        return
+    for post in db.session.scalars(sa.select(Post).where(Post.topic_id == topic.id)):
+        if post.is_visible:
+            _index_post(post, topic)
+        else:
+            _unindex_post(post)
+
+
+def toggle_helpful(user: User, post: Post) -> bool:
+    """Mark (or unmark) a reply as helpful; not one's own; True if now marked."""
+    if post.author_id == user.id or not user.is_verified or not post.is_visible:
+        raise PostRefused("helpful")
+    found = db.session.get(HelpfulMark, (post.id, user.id))
+    if found is not None:
+        db.session.delete(found)
+        delta = -1
+    else:
+        try:
+            with db.session.begin_nested():
+                db.session.add(HelpfulMark(post_id=post.id, user_id=user.id))
+        except IntegrityError:  # a double click raced us: it is marked
+            return True
+        delta = 1
+    db.session.execute(sa.update(Post).where(Post.id == post.id).values(
+        helpful_count=Post.helpful_count + delta))
+    db.session.flush()
+    return delta > 0
+
+
+def mark_read(user: User, topic: Topic, number: int) -> None:
+    """Remember the highest post number the member has seen in the topic (never goes back)."""
+    row = db.session.get(TopicRead, (user.id, topic.id))
+    if row is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(TopicRead(user_id=user.id, topic_id=topic.id,
+                                         last_read_number=number))
+            return
+        except IntegrityError:
+            row = db.session.get(TopicRead, (user.id, topic.id))
+    if row is not None and row.last_read_number < number:
+        row.last_read_number = number
+        db.session.flush()
+
+
+def watch(user: User, *, topic: Topic | None = None, category: ForumCategory | None = None,
+          level: WatchLevel | None = WatchLevel.WATCHING, explicit: bool = True) -> None:
+    """Watch, mute (level MUTED) or forget (level None) a topic or a category.
+
+    Writing in a topic watches it, unless the member muted it (``explicit=False`` never
+    overrides a choice the member made).
+    """
+    where = [Watch.user_id == user.id]
+    where.append(Watch.topic_id == topic.id if topic else Watch.category_id == category.id)
+    row = db.session.scalar(sa.select(Watch).where(*where))
+    if row is not None and not explicit:
+        return
+    if level is None:
+        if row is not None:
+            db.session.delete(row)
+    elif row is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(Watch(user_id=user.id, level=level,
+                                     topic_id=topic.id if topic else None,
+                                     category_id=category.id if category else None))
+        except IntegrityError:
+            pass
+    else:
+        row.level = level
+    db.session.flush()
+
+
+def watch_level(user: User | None, *, topic: Topic | None = None,
+                category: ForumCategory | None = None) -> WatchLevel | None:
+    if user is None or not user.is_authenticated:
+        return None
+    where = [Watch.user_id == user.id]
+    where.append(Watch.topic_id == topic.id if topic else Watch.category_id == category.id)
+    return db.session.scalar(sa.select(Watch.level).where(*where))

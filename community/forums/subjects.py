@@ -1,0 +1,54 @@
+"""How moderation shows and hides forum posts and topics (its subject registry)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from community.accounts.models import User
+from community.extensions import db
+from community.forums import moderate
+from community.forums.models import Post, Topic
+from community.moderation import service as moderation
+from community.text import plain_text
+
+
+def _name(user: User | None) -> str:
+    return user.public_name if user is not None and not user.is_deleted else ""
+
+
+def _posts(ids: Sequence[int]) -> dict[int, moderation.SubjectView]:
+    posts = db.session.scalars(sa.select(Post).where(Post.id.in_(ids)).options(
+        joinedload(Post.author), joinedload(Post.topic))).unique()
+    return {p.id: moderation.SubjectView(
+        title=p.topic.title, url=f"/p/{p.id}", excerpt=plain_text(p.body_html)[:300],
+        author_name=_name(p.author), hidden=not p.is_visible) for p in posts}
+
+
+def _topics(ids: Sequence[int]) -> dict[int, moderation.SubjectView]:
+    topics = db.session.scalars(sa.select(Topic).where(Topic.id.in_(ids)).options(
+        joinedload(Topic.author))).unique()
+    return {t.id: moderation.SubjectView(title=t.title, url=f"/t/{t.id}",
+                                         author_name=_name(t.author), hidden=not t.is_visible)
+            for t in topics}
+
+
+def _hide_post(actor: User, post_id: int, reason: str) -> None:
+    post = db.session.get(Post, post_id)
+    if post is not None:
+        moderate.hide_post(actor, post, True, reason)
+
+
+def _hide_topic(actor: User, topic_id: int, reason: str) -> None:
+    topic = db.session.get(Topic, topic_id)
+    if topic is not None:
+        moderate.set_flag(actor, topic, "hidden", True, reason)
+
+
+def register() -> None:
+    moderation.register_subject("post", moderation.SubjectHandler(
+        describe=lambda i: _posts([i]).get(i), hide=_hide_post, describe_many=_posts))
+    moderation.register_subject("topic", moderation.SubjectHandler(
+        describe=lambda i: _topics([i]).get(i), hide=_hide_topic, describe_many=_topics))

@@ -1,0 +1,367 @@
+"""Forum pages: categories, topic lists, topics, writing, reactions, watching, FAQ, feed."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from community.accounts.decorators import verified_required
+from community.extensions import db
+from community.forms import ActionForm
+from community.forums import access, qa, queries, service
+from community.forums.forms import EditForm, FlagForm, ReplyForm, TopicForm
+from community.forums.models import ForumCategory, Post, Topic, WatchLevel
+from community.text import render_markdown
+
+bp = Blueprint("forums", __name__)
+
+REFUSALS = {
+    "unverified": _l("Please confirm your e-mail address before posting."),
+    "locked": _l("This topic is closed to new replies."),
+    "links": _l("New members may include at most 2 links per post. Links open up after a "
+                "week of membership."),
+    "rate": _l("You are posting very fast: please wait a while before posting again."),
+    "helpful": _l("You cannot mark this post as helpful."),
+    "forbidden": _l("Only the question's author or the team can do this."),
+    "not_an_answer": _l("Only a visible reply can be the accepted answer."),
+}
+
+
+def category_or_404(slug: str) -> ForumCategory:
+    category = db.first_or_404(select(ForumCategory).where(ForumCategory.slug == slug))
+    if not access.can_see(current_user, category):
+        abort(404)  # a restricted category does not even admit it exists
+    return category
+
+
+def topic_or_404(topic_id: int) -> Topic:
+    topic = db.get_or_404(Topic, topic_id)
+    if not access.can_see(current_user, topic.category):
+        abort(404)
+    if (topic.hidden or topic.deleted_at) and not access.is_moderator(current_user):
+        abort(404)
+    return topic
+
+
+def post_or_404(post_id: int) -> Post:
+    post = db.get_or_404(Post, post_id)
+    topic_or_404(post.topic_id)
+    return post
+
+
+def topic_url(topic: Topic, page: int = 1, anchor: str | None = None) -> str:
+    return url_for("forums.topic", topic_id=topic.id, slug=topic.slug,
+                   page=page if page > 1 else None, _anchor=anchor)
+
+
+def refuse(reasons) -> None:
+    db.session.rollback()
+    for reason in reasons:
+        flash(str(REFUSALS.get(reason, reason)), "error")
+
+
+@bp.route("/forums")
+def index():
+    """Categories the reader may see, and the latest topics across them."""
+    categories = queries.categories(access.visible_condition(current_user))
+    ids = [c.id for c in categories]
+    page = queries.topic_list(ids, request.args.get("after"), pinned_apart=False)
+    return render_template("forums/index.html", categories=categories, page=page,
+                           read_state=queries.read_state(current_user, page.topics))
+
+
+@bp.route("/c/<slug>")
+def category(slug: str):
+    """A category's topics: pinned first, then by last activity (keyset pages)."""
+    category = category_or_404(slug)
+    cursor = request.args.get("after")
+    page = queries.topic_list([category.id], cursor, pinned_apart=True)
+    pinned = [] if cursor else queries.pinned_topics(category.id)
+    return render_template(
+        "forums/category.html", category=category, page=page, pinned=pinned,
+        read_state=queries.read_state(current_user, pinned + page.topics),
+        watching=service.watch_level(current_user, category=category), action_form=ActionForm())
+
+
+@bp.route("/forums/new", methods=["GET", "POST"])
+@verified_required
+def create():
+    """Open a topic (or ask a question), with a preview that works without JS."""
+    categories = queries.categories(access.visible_condition(current_user))
+    form = TopicForm(categories=categories, category=request.args.get("category", type=int))
+    preview = None
+    if form.validate_on_submit():
+        if form.preview.data:
+            preview = render_markdown(form.body.data)
+        else:
+            chosen = next(c for c in categories if c.id == form.category.data)
+            try:
+                topic = service.create_topic(current_user, chosen, form.title.data,
+                                             form.body.data, form.is_question.data)
+            except service.PostRefused as refusal:
+                refuse(refusal.reasons)
+            else:
+                db.session.commit()
+                return redirect(topic_url(topic))
+    return render_template("forums/new.html", form=form, preview=preview), (
+        422 if form.errors else 200)
+
+
+@bp.route("/t/<int:topic_id>")
+@bp.route("/t/<int:topic_id>-<slug>")
+def topic(topic_id: int, slug: str | None = None):
+    """A topic's page of posts; members' reading position moves forward."""
+    topic = topic_or_404(topic_id)
+    if topic.merged_into_id:
+        return redirect(url_for("forums.topic", topic_id=topic.merged_into_id), 301)
+    page = min(max(1, request.args.get("page", 1, type=int) or 1), queries.page_count(topic))
+    if slug != topic.slug:
+        return redirect(topic_url(topic, page), 301)
+    if current_user.is_authenticated:  # before loading the page: a commit expires objects
+        service.mark_read(current_user, topic, min(page * queries.POSTS_PER_PAGE,
+                                                   topic.max_number))
+        db.session.commit()
+    posts = queries.topic_posts(topic, page)
+    return render_template(
+        "forums/topic.html", topic=topic, posts=posts, page=page,
+        pages=queries.page_count(topic), reply_form=ReplyForm(), action_form=ActionForm(),
+        helpful=queries.helpful_marked_by(current_user, posts),
+        watching=service.watch_level(current_user, topic=topic),
+        may_accept=qa.may_accept(current_user, topic),
+        moderator=access.is_moderator(current_user))
+
+
+@bp.route("/p/<int:post_id>")
+def post(post_id: int):
+    """A post's permalink: its topic page, at the post."""
+    post = post_or_404(post_id)
+    return redirect(topic_url(post.topic, queries.page_of(post.number), f"p{post.number}"))
+
+
+def _quote(post: Post) -> str:
+    author = post.author.handle if post.author else _("deleted member")
+    lines = "\n".join(f"> {line}" for line in post.body_md.splitlines())
+    return f"@{author} {_('wrote:')}\n{lines}\n\n"
+
+
+@bp.route("/t/<int:topic_id>/reply", methods=["GET", "POST"])
+@verified_required
+def reply(topic_id: int):
+    """Reply to a topic (quoting a post with ?quote=<post id>), with a preview."""
+    topic = topic_or_404(topic_id)
+    form, preview = ReplyForm(), None
+    quoted = request.args.get("quote", type=int)
+    if request.method == "GET" and quoted:
+        source = db.session.get(Post, quoted)
+        if source and source.topic_id == topic.id and source.is_visible:
+            form.body.data = _quote(source)
+    if form.validate_on_submit():
+        if form.preview.data:
+            preview = render_markdown(form.body.data)
+        else:
+            try:
+                post = service.reply(current_user, topic, form.body.data)
+            except service.PostRefused as refusal:
+                refuse(refusal.reasons)
+            else:
+                db.session.commit()
+                return redirect(url_for("forums.post", post_id=post.id))
+    return render_template("forums/reply.html", topic=topic, form=form, preview=preview), (
+        422 if form.errors else 200)
+
+
+@bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
+@verified_required
+def edit(post_id: int):
+    """Edit one's post (or any, for moderators); the previous version is kept."""
+    post = post_or_404(post_id)
+    if not service.may_edit(current_user, post):
+        abort(403)
+    form = EditForm(obj=None, title=post.topic.title, body=post.body_md)
+    preview = None
+    if form.validate_on_submit():
+        if form.preview.data:
+            preview = render_markdown(form.body.data)
+        else:
+            try:
+                service.edit_post(current_user, post, form.body.data, form.title.data)
+            except service.PostRefused as refusal:
+                refuse(refusal.reasons)
+            else:
+                db.session.commit()
+                return redirect(url_for("forums.post", post_id=post.id))
+    return render_template("forums/edit.html", post=post, form=form, preview=preview), (
+        422 if form.errors else 200)
+
+
+@bp.route("/p/<int:post_id>/history")
+def history(post_id: int):
+    """Every previous version of a post: who replaced it, and when."""
+    post = post_or_404(post_id)
+    if not post.is_visible and not access.is_moderator(current_user):
+        abort(404)
+    return render_template("forums/history.html", post=post,
+                           revisions=service.revisions(post))
+
+
+def csrf_checked() -> None:
+    """One-button actions carry only a CSRF token: without a valid one, 400."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+
+
+@bp.route("/p/<int:post_id>/delete", methods=["POST"])
+@verified_required
+def delete(post_id: int):
+    """Soft-delete a post (its author or a moderator)."""
+    post = post_or_404(post_id)
+    csrf_checked()
+    if not (post.author_id == current_user.id or access.is_moderator(current_user)):
+        abort(403)
+    service.delete_post(current_user, post)
+    db.session.commit()
+    flash(_("The post is deleted."), "info")
+    if post.number == 1:
+        return redirect(url_for("forums.category", slug=post.topic.category.slug))
+    return redirect(url_for("forums.post", post_id=post.id))
+
+
+@bp.route("/p/<int:post_id>/restore", methods=["POST"])
+@verified_required
+def restore(post_id: int):
+    """Undo a soft delete (moderators)."""
+    post = post_or_404(post_id)
+    csrf_checked()
+    if not access.is_moderator(current_user):
+        abort(403)
+    service.restore_post(current_user, post)
+    db.session.commit()
+    return redirect(url_for("forums.post", post_id=post.id))
+
+
+@bp.route("/p/<int:post_id>/helpful", methods=["POST"])
+@verified_required
+def helpful(post_id: int):
+    """Mark a reply as helpful, or take the mark back."""
+    post = post_or_404(post_id)
+    csrf_checked()
+    try:
+        service.toggle_helpful(current_user, post)
+    except service.PostRefused as refusal:
+        refuse(refusal.reasons)
+    else:
+        db.session.commit()
+    return redirect(url_for("forums.post", post_id=post.id))
+
+
+@bp.route("/p/<int:post_id>/accept", methods=["POST"])
+@verified_required
+def accept(post_id: int):
+    """The question's author (or staff) marks this reply as the accepted answer."""
+    post = post_or_404(post_id)
+    csrf_checked()
+    try:
+        qa.accept_answer(current_user, post)
+    except qa.QaRefused as refusal:
+        refuse([refusal.reason])
+    else:
+        db.session.commit()
+        flash(_("Marked as the accepted answer."), "success")
+    return redirect(url_for("forums.post", post_id=post.id))
+
+
+@bp.route("/t/<int:topic_id>/unaccept", methods=["POST"])
+@verified_required
+def unaccept(topic_id: int):
+    """Take back the accepted answer."""
+    topic = topic_or_404(topic_id)
+    csrf_checked()
+    try:
+        qa.unaccept_answer(current_user, topic)
+    except qa.QaRefused as refusal:
+        refuse([refusal.reason])
+    else:
+        db.session.commit()
+    return redirect(topic_url(topic))
+
+
+def _watch_level() -> WatchLevel | None:
+    level = request.form.get("level", "watching")
+    return None if level == "none" else WatchLevel(level) if level in (
+        "watching", "muted") else abort(400)
+
+
+@bp.route("/t/<int:topic_id>/watch", methods=["POST"])
+@verified_required
+def watch_topic(topic_id: int):
+    """Watch, mute or forget a topic."""
+    topic = topic_or_404(topic_id)
+    csrf_checked()
+    service.watch(current_user, topic=topic, level=_watch_level())
+    db.session.commit()
+    return redirect(topic_url(topic))
+
+
+@bp.route("/c/<slug>/watch", methods=["POST"])
+@verified_required
+def watch_category(slug: str):
+    """Watch (every new topic and reply) or forget a category."""
+    category = category_or_404(slug)
+    csrf_checked()
+    service.watch(current_user, category=category, level=_watch_level())
+    db.session.commit()
+    return redirect(url_for("forums.category", slug=category.slug))
+
+
+@bp.route("/p/<int:post_id>/flag", methods=["GET", "POST"])
+@verified_required
+def flag(post_id: int):
+    """Flag a post for the moderators' queue."""
+    from community.moderation import service as moderation
+    post = post_or_404(post_id)
+    form = FlagForm()
+    if post.author_id == current_user.id:
+        abort(403)
+    if form.validate_on_submit():
+        try:
+            moderation.open_flag(current_user, "post", post.id, form.reason.data,
+                                 form.note.data or "")
+        except moderation.FlagRefused as refusal:
+            db.session.rollback()
+            flash(str(refusal), "info")
+        else:
+            db.session.commit()
+            flash(_("Thank you: the moderators will look at this post."), "success")
+        return redirect(url_for("forums.post", post_id=post.id))
+    return render_template("forums/flag.html", post=post, form=form), (
+        422 if form.errors else 200)
+
+
+@bp.route("/faq")
+def faq():
+    """The FAQ: promoted answers, by category, linked back to their discussions."""
+    ids = access.visible_category_ids(current_user)
+    return render_template("forums/faq.html", entries=qa.faq_entries(ids),
+                           staff=current_user.is_authenticated and current_user.is_staff)
+
+
+@bp.route("/feeds/forums.atom")
+def feed():
+    """Atom feed of the latest topics in open categories (a feed reader is anonymous)."""
+    ids = access.visible_category_ids(None)
+    slug = request.args.get("category")
+    if slug:
+        ids = [c.id for c in queries.categories(access.visible_condition(None))
+               if c.slug == slug] or abort(404)
+    page = queries.topic_list(ids, None, pinned_apart=False, per_page=30)
+    xml = render_template("forums/feed.atom.xml", topics=page.topics)
+    return Response(xml, mimetype="application/atom+xml")
+
+
+from community.forums import export, subjects, views_team  # noqa: E402,F401
+
+export.register()
+subjects.register()
