@@ -335,7 +335,7 @@ class Generator:
     def __init__(self, plan: Plan, rng: random.Random, postgres: bool) -> None:
         from community.forums.service import topic_slug
         from community.search import terms
-        from community.text import render_markdown
+        from community.text import plain_text, render_markdown
 
         self.plan, self.rng, self.postgres = plan, rng, postgres
         self.vocab = Vocabulary(rng)
@@ -343,6 +343,7 @@ class Generator:
         self.html = {lang: [render_markdown(b) for b in pool]
                      for lang, pool in self.blocks.items()}
         self.render_markdown = render_markdown
+        self.plain_text = plain_text
         self.document_terms = terms.document_terms
         self.titles = [""]
         for tid in range(1, plan.topics + 1):
@@ -382,13 +383,14 @@ class Generator:
             created = self.stamp(t)
             post = (pid, tid, number, author, md, html, created, None, 0, None, None, false, 0)
             title = self.titles[tid][:200]
+            text = self.plain_text(html)  # what forums pass to index_document (not Markdown)
             if number == 1:
                 self.first_post[tid] = pid
-                doc = (pid, "topic", tid, tid, category + 1, author, false, created, title, md,
-                       self.document_terms(title, md))
+                doc = (pid, "topic", tid, tid, category + 1, author, false, created, title, text,
+                       self.document_terms(title, text))
             else:
-                doc = (pid, "post", pid, tid, category + 1, author, false, created, title, md,
-                       self.document_terms("", md))
+                doc = (pid, "post", pid, tid, category + 1, author, false, created, title, text,
+                       self.document_terms("", text))
             yield post, doc
 
     def topic_rows(self) -> list[tuple]:

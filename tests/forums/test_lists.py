@@ -197,3 +197,13 @@ def test_pinned_topics_are_found_through_their_partial_index(app, forum):
             rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
             plan = " ".join(str(r[-1]) for r in rows)
         assert "ix_topics_pinned" in plan, plan
+
+
+def test_postgresql_plans_every_query_for_its_own_values(app):
+    """No server-side prepared statements: a generic plan cannot see a search's words (at 1M
+    posts it chose a 2.7 s plan for a common word; docs/BENCHMARKS.md)."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("SQLite has no server-side prepared statements")
+        with db.engine.connect() as connection:
+            assert connection.connection.driver_connection.prepare_threshold is None
