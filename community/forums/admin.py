@@ -61,3 +61,40 @@ def add_to_club(club: Club, user: User, organisation: str = "") -> None:
 
 def find(model, slug: str):
     return db.session.scalar(sa.select(model).where(model.slug == slug))
+
+
+def audience_of(category: ForumCategory) -> str:
+    """The category's restriction as the form's choice: all, staff, group:<id> or club:<id>."""
+    if category.staff_only:
+        return "staff"
+    if category.group_id:
+        return f"group:{category.group_id}"
+    if category.club_id:
+        return f"club:{category.club_id}"
+    return "all"
+
+
+def save_category(category: ForumCategory | None, *, name: str, slug: str | None,
+                  description: str, colour: str, position: int,
+                  audience: str) -> ForumCategory:
+    """Create or update a category from the admin form (slug unique: the database says so)."""
+    kind, _, ref = audience.partition(":")
+    group = db.session.get(Group, int(ref)) if kind == "group" else None
+    club = db.session.get(Club, int(ref)) if kind == "club" else None
+    if category is None:
+        return create_category(name, slug=slug or None, description=description,
+                               colour=colour, position=position, group=group, club=club,
+                               staff_only=kind == "staff")
+    category.name, category.description = name, description
+    category.slug = slug or category.slug
+    category.colour, category.position = colour.lower(), position
+    category.group_id = group.id if group else None
+    category.club_id = club.id if club else None
+    category.staff_only = kind == "staff"
+    db.session.flush()
+    return category
+
+
+def groups_and_clubs() -> tuple[list[Group], list[Club]]:
+    return (list(db.session.scalars(sa.select(Group).order_by(Group.name))),
+            list(db.session.scalars(sa.select(Club).order_by(Club.name))))

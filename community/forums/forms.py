@@ -130,3 +130,39 @@ class FaqForm(FlaskForm):
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
         _categories(self.category, categories)
+
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def _slug(form, field):
+    if field.data and not _SLUG.match(field.data):
+        raise ValidationError(_l("Use lowercase letters, digits and dashes."))
+
+
+def _colour(form, field):
+    if not _HEX.match(field.data or ""):
+        raise ValidationError(_l("Use a colour like #3b6ea5."))
+
+
+class CategoryForm(FlaskForm):
+    name = StringField(_l("Name"), filters=[strip],
+                       validators=[required(), length(80, 2), PlainText()])
+    slug = StringField(_l("Address (slug)"), filters=[strip],
+                       validators=[optional(), length(60), _slug])
+    description = StringField(_l("Description"), filters=[strip],
+                              validators=[optional(), length(300), PlainText()])
+    colour = StringField(_l("Colour"), filters=[strip], default="#3b6ea5",
+                         validators=[required(), _colour])
+    position = IntegerField(_l("Position (smaller first)"), default=0,
+                            validators=[optional()])
+    audience = SelectField(_l("Who may see it"), validators=[required()])
+    submit = SubmitField(_l("Save the category"))
+
+    def __init__(self, *args, groups=(), clubs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.audience.choices = (
+            [SelectChoice("all", _l("Everyone")), SelectChoice("staff", _l("The team only"))]
+            + [SelectChoice(f"group:{g.id}", _l("Group: %(name)s", name=g.name)) for g in groups]
+            + [SelectChoice(f"club:{c.id}", _l("Club: %(name)s", name=c.name)) for c in clubs])

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 
 from community.accounts.decorators import role_required
 from community.accounts.models import Role
 from community.extensions import db
-from community.forums import access, moderate, qa, queries
-from community.forums.forms import FaqForm, MergeForm, MoveForm, ReasonForm, SplitForm
-from community.forums.models import FaqEntry, Topic
+from community.forums import access, admin, moderate, qa, queries
+from community.forums.forms import (
+    CategoryForm,
+    FaqForm,
+    MergeForm,
+    MoveForm,
+    ReasonForm,
+    SplitForm,
+)
+from community.forums.models import FaqEntry, ForumCategory, Topic
 from community.forums.views import bp, post_or_404, refuse, topic_or_404, topic_url
 
 MOD_REFUSALS = {
@@ -183,3 +192,37 @@ def _manage(topic: Topic, chosen: str, form, categories) -> Topic:
     category = next(c for c in categories if c.id == form.category.data)
     ids = queries.post_ids_by_number(topic, form.number_list)
     return moderate.split_topic(current_user, topic, ids, form.title.data, category, reason)
+
+
+def _category_form(category: ForumCategory | None = None) -> CategoryForm:
+    groups, clubs = admin.groups_and_clubs()
+    if category is None:
+        return CategoryForm(groups=groups, clubs=clubs)
+    return CategoryForm(groups=groups, clubs=clubs, name=category.name, slug=category.slug,
+                        description=category.description, colour=category.colour,
+                        position=category.position, audience=admin.audience_of(category))
+
+
+@bp.route("/forums/categories", methods=["GET", "POST"])
+@bp.route("/forums/categories/<int:category_id>", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def categories(category_id: int | None = None):
+    """Admins add and edit categories: order, description, colour, who may see them."""
+    category = db.get_or_404(ForumCategory, category_id) if category_id else None
+    form = _category_form(category)
+    if form.validate_on_submit():
+        try:
+            with db.session.begin_nested():
+                admin.save_category(category, name=form.name.data, slug=form.slug.data,
+                                    description=form.description.data or "",
+                                    colour=form.colour.data, position=form.position.data or 0,
+                                    audience=form.audience.data)
+        except IntegrityError:
+            form.slug.errors.append(_("Another category already uses this address."))
+        else:
+            db.session.commit()
+            flash(_("The category is saved."), "success")
+            return redirect(url_for("forums.categories"))
+    return render_template("forums/categories.html", form=form, editing=category,
+                           categories=queries.categories(sa.true())), (
+        422 if form.errors else 200)

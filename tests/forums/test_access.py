@@ -127,3 +127,37 @@ def test_a_group_category_is_seen_by_its_members_only(app, client, forum):
     as_member(member, "alice@example.com")
     assert "Drinks near the Bastille" in text(member.get("/search?q=bastille"))
     assert "Paris meetups" in text(member.get("/forums"))
+
+
+def test_admins_add_and_restrict_categories_others_cannot(app, client, forum):
+    from community.accounts.models import Role
+    (alice,) = people(app, "alice")
+    make_user(app, "Ada Admin", "ada@example.com", role=Role.ADMIN)
+    as_member(client, "alice@example.com")
+    assert client.get("/forums/categories").status_code == 403
+    staff = app.test_client()
+    as_member(staff, "ada@example.com")
+    response = post_form(staff, "/forums/categories", {
+        "name": "Beta testers", "slug": "", "description": "Early builds", "colour": "#aa3300",
+        "position": "5", "audience": "staff"})
+    assert response.status_code == 302
+    with app.app_context():
+        from community.forums.models import ForumCategory
+        made = db.session.scalar(sa.select(ForumCategory).where(
+            ForumCategory.slug == "beta-testers"))
+        assert (made.staff_only, made.colour, made.position) == (True, "#aa3300", 5)
+        made_id = made.id
+    assert "Beta testers" not in text(client.get("/forums"))  # a member: not the team
+    # The same address twice is refused by the database, with a message on the field.
+    again = post_form(staff, "/forums/categories", {
+        "name": "Beta again", "slug": "beta-testers", "colour": "#aa3300", "position": "1",
+        "audience": "all"})
+    assert again.status_code == 422 and "already uses this address" in text(again)
+    opened = post_form(staff, f"/forums/categories/{made_id}", {
+        "name": "Beta testers", "slug": "beta-testers", "colour": "#aa3300", "position": "5",
+        "audience": "all"})
+    assert opened.status_code == 302
+    assert "Beta testers" in text(client.get("/forums"))
+    bad = post_form(staff, "/forums/categories", {"name": "X", "colour": "red",
+                                                  "audience": "nobody"})
+    assert bad.status_code == 422 and "#3b6ea5" in text(bad)

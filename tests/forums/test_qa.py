@@ -109,6 +109,8 @@ def test_helpful_marks_count_on_the_profile_and_never_on_ones_own_post(app, clie
     as_member(own, "bob@example.com")
     act(own, f"/p/{answer_id}/helpful", f"/t/{topic_id}")
     assert "2 helpful marks" in text(client.get("/u/bob"))
+    visitor = text(app.test_client().get(f"/t/{topic_id}", follow_redirects=True))
+    assert "2 members found this helpful" in visitor
     # a second click takes the mark back
     act(other, f"/p/{answer_id}/helpful", f"/t/{topic_id}")
     assert "1 helpful mark" in text(client.get("/u/bob"))
