@@ -7,9 +7,10 @@ language.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import nullcontext
 
 import sqlalchemy as sa
-from flask import url_for
+from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -94,13 +95,16 @@ def send_pending(user: User) -> bool:
         .order_by(Notification.id)))
     if not pending or not user.email:
         return False
-    with force_locale(user.locale or "en"):
+    # Outside a request (a command, a job), links are built from the site's BASE_URL.
+    outside = (nullcontext() if has_request_context()
+               else current_app.test_request_context(base_url=current_app.config["BASE_URL"]))
+    with outside, force_locale(user.locale or "en"):
         lines = [f"- {describe(n)}" for n in pending]
         body = "\n".join(lines) + "\n\n" + _(
             "See them all: %(link)s\nChange how often we write: %(settings)s",
             link=url_for("notify.index", _external=True),
             settings=url_for("notify.index", _external=True) + "#settings")
-        send_mail(user.email, _("News about the ideas you follow"), body)
+        send_mail(user.email, _("News from the ideas and topics you follow"), body)
     now = utcnow()
     for notification in pending:
         notification.emailed_at = now

@@ -207,3 +207,18 @@ def test_postgresql_plans_every_query_for_its_own_values(app):
             pytest.skip("SQLite has no server-side prepared statements")
         with db.engine.connect() as connection:
             assert connection.connection.driver_connection.prepare_threshold is None
+
+
+def test_instant_mail_tells_of_a_forum_reply(app, client, forum, outbox):
+    from tests.helpers import mails_to
+    alice, bob = people(app, "alice", "bob")
+    with app.app_context():
+        from community.accounts.models import User
+        db.session.get(User, alice.id).email_digest = "instant"
+        db.session.commit()
+    topic_id = new_topic(app, alice.id, forum.general, title="Mail me the replies please")
+    new_reply(app, bob.id, topic_id, "Here is a reply")
+    mails = mails_to(outbox, "alice@example.com")
+    assert len(mails) == 1
+    assert "Bob Doe replied in" in mails[0].get_content()
+    assert "topics you follow" in mails[0]["Subject"]
