@@ -57,3 +57,24 @@ def links_in(message) -> list[str]:
 
 def path_of(link: str) -> str:
     return re.sub(r"^https?://[^/]+", "", link)
+
+
+def queries_for(app, client, url: str) -> int:
+    """How many SQL statements one GET of ``url`` runs (it must answer 200)."""
+    import sqlalchemy as sa
+
+    from community.extensions import db
+
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    return len(statements)

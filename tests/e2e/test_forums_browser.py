@@ -17,7 +17,8 @@ from community.accounts.models import Role
 from community.extensions import db
 from community.forums import admin
 from community.timeutil import utcnow
-from tests.conftest import GOOD_PASSWORD, make_user
+from tests.conftest import make_user
+from tests.e2e.pages import flash, log_in, watch
 
 pytestmark = pytest.mark.e2e
 
@@ -35,30 +36,6 @@ def french(app, *msgids: str) -> dict[str, str]:
     """What the running app's French catalog says for each msgid (the msgid when untranslated)."""
     with app.test_request_context(), force_locale("fr"):
         return {msgid: gettext(msgid) for msgid in msgids}
-
-
-def watch(page, errors: list[str]) -> None:
-    """Collect console errors and uncaught errors of ``page`` (as the console_errors fixture)."""
-    def on_console(message):
-        source = (message.location or {}).get("url", "")
-        if message.type == "error" and not source.endswith("/favicon.ico"):
-            errors.append(f"{page.url}: {message.text}" + (f" [{source}]" if source else ""))
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: errors.append(f"{page.url}: uncaught {error}"))
-
-
-def flash(page):
-    return page.locator(".flashes .flash")
-
-
-def log_in(page, email: str) -> None:
-    page.goto("/login")
-    form = page.locator("main form")
-    form.get_by_label("E-mail", exact=True).fill(email)
-    form.get_by_label("Password", exact=True).fill(GOOD_PASSWORD)
-    form.get_by_role("button", name="Log in", exact=True).click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def established(app, name: str, email: str, handle: str, **fields):

@@ -11,7 +11,8 @@ import pytest
 
 from community.accounts.models import Role
 from community.timeutil import utcnow
-from tests.conftest import GOOD_PASSWORD, make_user
+from tests.conftest import make_user
+from tests.e2e.pages import flash, log_in, watch
 from tests.ideas.factories import make_idea
 
 pytestmark = pytest.mark.e2e
@@ -23,30 +24,6 @@ OTHERS = ["Export my ideas as CSV", "Offline sync for the desktop client",
           "Keyboard shortcuts in the editor"]
 WHY = "I read the app in bed every night; the white screen wakes my partner."
 REASON = "Not this year: the mobile app is being rewritten, and dark mode comes with it."
-
-
-def watch(page, errors: list[str]) -> None:
-    """Collect console errors and uncaught errors of ``page`` (as the console_errors fixture)."""
-    def on_console(message):
-        source = (message.location or {}).get("url", "")
-        if message.type == "error" and not source.endswith("/favicon.ico"):
-            errors.append(f"{page.url}: {message.text}" + (f" [{source}]" if source else ""))
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: errors.append(f"{page.url}: uncaught {error}"))
-
-
-def flash(page):
-    return page.locator(".flashes .flash")
-
-
-def log_in(page, email: str) -> None:
-    page.goto("/login")
-    form = page.locator("main form")
-    form.get_by_label("E-mail", exact=True).fill(email)
-    form.get_by_label("Password", exact=True).fill(GOOD_PASSWORD)
-    form.get_by_role("button", name="Log in", exact=True).click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def ballot_titles(page) -> list[str]:

@@ -15,8 +15,7 @@ from community.notify.models import Notification
 from community.timeutil import utcnow
 from tests.conftest import make_user
 from tests.forums.conftest import act, as_member, new_reply, new_topic, people
-from tests.helpers import post_form, text
-from tests.ideas.test_query_counts import queries_for
+from tests.helpers import post_form, queries_for, text
 
 
 def _age_topics(app, ids):

@@ -1,27 +1,9 @@
 """The list pages load what they show in a bounded number of queries (no N+1)."""
 
-import sqlalchemy as sa
 
-from community.extensions import db
 from tests.conftest import login
-from tests.helpers import post_form
+from tests.helpers import post_form, queries_for
 from tests.ideas.factories import make_idea
-
-
-def queries_for(app, client, url: str) -> int:
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
-    return len(statements)
 
 
 def test_ideas_list_queries_do_not_grow_with_the_page(app, member):

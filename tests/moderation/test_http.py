@@ -12,25 +12,8 @@ from community.extensions import db
 from community.moderation import service
 from community.moderation.models import AuditEntry, Flag, FlagState
 from tests.conftest import login, make_user
-from tests.helpers import post_form, text
+from tests.helpers import post_form, queries_for, text
 from tests.moderation.conftest import user
-
-
-def queries_for(app, client, url: str) -> int:
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
-    return len(statements)
-
 
 PAGES = ("/moderation/flags", "/moderation/audit", "/moderation/flags/note/1")
 
