@@ -36,7 +36,7 @@ What is generated (deterministic for a given --seed):
 - every denormalized counter (topics' max_number, reply_count, last_posted_at,
   last_poster_id; categories' topic_count, post_count, last_posted_at, last_topic_id) is
   computed while generating, then checked against a recount in SQL and, for the big topic and
-  a sample of topics, by the app's own ``forums.moderate.recount_topic`` (rolled back).
+  a sample of topics, by the app's own ``forums.counters.recount_topic`` (rolled back).
 
 SQLite's FTS5 index: with ``--fts rebuild`` (default) the insert trigger is dropped during the
 load and the index rebuilt once at the end (``INSERT INTO search_fts(search_fts)
@@ -583,7 +583,7 @@ def check(app, gen: Generator) -> list[str]:
 
     from community.extensions import db
     from community.forums.models import Topic
-    from community.forums.moderate import recount_topic
+    from community.forums.counters import recount_topic
 
     problems = []
     with app.app_context():

@@ -17,6 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from community.accounts.models import User
 from community.extensions import db
 from community.forums import limits, notices
+from community.forums.access import is_moderator
+from community.forums.counters import counted
 from community.forums.models import (
     ForumCategory,
     HelpfulMark,
@@ -153,7 +155,6 @@ def reply(author: User, topic: Topic, body: str, now: datetime | None = None) ->
 def may_edit(user: User | None, post: Post) -> bool:
     if user is None or not user.is_authenticated or post.deleted_at is not None:
         return False
-    from community.forums.access import is_moderator
     return is_moderator(user) or (post.author_id == user.id and not post.topic.locked)
 
 
@@ -177,10 +178,9 @@ def edit_post(editor: User, post: Post, body: str, title: str | None = None,
     if new_title:
         topic.title, topic.slug = new_title, topic_slug(new_title)
     db.session.flush()
-    if post.is_visible and topic.is_visible:
-        _index_post(post, topic)
-        if new_title:
-            search.update_topic_documents(topic.id, title=new_title)
+    sync_post(post, topic)
+    if new_title:
+        search.update_topic_documents(topic.id, title=new_title)
     notices.mentioned_in_edit(topic, post, editor, mentioned)
     return post
 
@@ -190,78 +190,56 @@ def revisions(post: Post) -> list[PostRevision]:
         PostRevision.post_id == post.id).order_by(PostRevision.number.desc())))
 
 
-def _count_delta(post: Post, delta: int) -> None:
-    """Counters follow a reply's (or a whole topic's) visibility."""
-    topic = post.topic
-    if post.number == 1:
-        db.session.execute(sa.update(ForumCategory).where(
-            ForumCategory.id == topic.category_id).values(
-            topic_count=ForumCategory.topic_count + delta,
-            post_count=ForumCategory.post_count + delta * (1 + topic.reply_count)))
+def sync_post(post: Post, topic: Topic) -> None:
+    """Index one post as it now is: searchable if it and its topic are visible, else not."""
+    if post.is_visible and topic.is_visible:
+        _index_post(post, topic)
     else:
-        db.session.execute(sa.update(Topic).where(Topic.id == topic.id).values(
-            reply_count=Topic.reply_count + delta))
-        db.session.execute(sa.update(ForumCategory).where(
-            ForumCategory.id == topic.category_id).values(
-            post_count=ForumCategory.post_count + delta))
+        _unindex_post(post)
 
 
 def delete_post(actor: User, post: Post, now: datetime | None = None) -> None:
     """Soft delete (author or moderator); deleting the first post deletes the topic."""
     if post.deleted_at is not None:
         return
-    post.deleted_at, post.deleted_by_id = now or utcnow(), actor.id
     topic = post.topic
-    if post.number == 1:
-        if topic.is_visible:
-            _count_delta(post, -1)
-        topic.deleted_at = post.deleted_at
-        search.remove_document("topic", topic.id)
-        hide_topic_documents(topic)
-    elif not post.hidden:
-        _count_delta(post, -1)
-        if topic.accepted_post_id == post.id:
+    was_accepted = topic.accepted_post_id == post.id
+    with counted(topic):
+        post.deleted_at, post.deleted_by_id = now or utcnow(), actor.id
+        if post.number == 1:
+            topic.deleted_at = post.deleted_at
+        elif was_accepted:
             topic.accepted_post_id = None
-            search.update_topic_documents(topic.id, solved=False)
-        _unindex_post(post)
-    db.session.flush()
+    if post.number == 1:
+        search.remove_topic_documents(topic.id)
+        return
+    _unindex_post(post)
+    if was_accepted:
+        search.update_topic_documents(topic.id, solved=False)
 
 
 def restore_post(actor: User, post: Post) -> None:
     """Undo a soft delete (moderators)."""
     if post.deleted_at is None:
         return
-    post.deleted_at, post.deleted_by_id = None, None
     topic = post.topic
+    with counted(topic):
+        post.deleted_at, post.deleted_by_id = None, None
+        if post.number == 1:
+            topic.deleted_at = None
     if post.number == 1:
-        topic.deleted_at = None
-        if topic.is_visible:
-            _count_delta(post, +1)
-            reindex_topic(topic)
-    elif not post.hidden:
-        _count_delta(post, +1)
-        if topic.is_visible:
-            _index_post(post, topic)
-    db.session.flush()
-
-
-def hide_topic_documents(topic: Topic) -> None:
-    for post_id, number in db.session.execute(sa.select(Post.id, Post.number).where(
-            Post.topic_id == topic.id)):
-        search.remove_document("topic" if number == 1 else "post",
-                               topic.id if number == 1 else post_id)
+        reindex_topic(topic)
+    else:
+        sync_post(post, topic)
 
 
 def reindex_topic(topic: Topic) -> None:
-    """Index every visible post of a visible topic again (after restore, unhide, merge, split)."""
+    """Index every post of a topic as it now is (after a restore, an unhide or a split)."""
     if not topic.is_visible:
-        hide_topic_documents(topic)
+        search.remove_topic_documents(topic.id)
         return
     for post in db.session.scalars(sa.select(Post).where(Post.topic_id == topic.id)):
-        if post.is_visible:
-            _index_post(post, topic)
-        else:
-            _unindex_post(post)
+        sync_post(post, topic)
 
 
 def toggle_helpful(user: User, post: Post) -> bool:

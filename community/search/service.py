@@ -102,6 +102,12 @@ def remove_document(kind: str, ref_id: int) -> None:
         SearchDocument.kind == kind, SearchDocument.ref_id == ref_id))
 
 
+def remove_topic_documents(topic_id: int) -> None:
+    """Take a topic and all its replies out of the index in one statement (hidden, deleted)."""
+    db.session.execute(sa.delete(SearchDocument).where(
+        SearchDocument.topic_id == topic_id, SearchDocument.kind.in_(("topic", "post"))))
+
+
 def update_topic_documents(topic_id: int, /, **values) -> int:
     """Change ``category_id``, ``solved``, ``topic_id`` and/or ``title`` on the ``topic`` and
     ``post`` documents of a topic (move, accept, merge, rename); returns how many changed.

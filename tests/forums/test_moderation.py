@@ -110,6 +110,8 @@ def test_merge_appends_posts_and_redirects_the_old_topic(app, setup, forum):
         assert db.session.get(Topic, setup["topic"]).reply_count == 5
     assert _counts(app, forum.general) == (1, 6)
     assert _audit(app) == ["topic.merge"]
+    found = text(app.test_client().get("/search?q=export+button"))  # the old first post
+    assert f'href="/t/{other}"' not in found and "Forum reply" in found
 
 
 def test_split_moves_chosen_replies_to_a_new_topic(app, setup, forum):
