@@ -39,3 +39,16 @@ def role_required(*roles: Role):
         return wrapped
 
     return decorator
+
+
+def staff_required(view):
+    """Staff only (moderators, product team, admins, company e-mails); others get 403."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not current_user.is_staff:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped

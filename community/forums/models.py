@@ -94,6 +94,12 @@ class Topic(db.Model):
     def is_visible(self) -> bool:
         return not self.hidden and self.deleted_at is None and self.merged_into_id is None
 
+    @classmethod
+    def visible(cls):
+        """``is_visible`` as a SQL condition, for lists."""
+        return sa.and_(cls.hidden.is_(False), cls.deleted_at.is_(None),
+                       cls.merged_into_id.is_(None))
+
     @property
     def solved(self) -> bool:
         return self.accepted_post_id is not None

@@ -21,11 +21,16 @@ def post_path(post: Post) -> str:
     return f"/p/{post.id}"
 
 
+def _category_watchers(topic: Topic) -> set[int]:
+    return set(db.session.scalars(sa.select(Watch.user_id).where(
+        Watch.category_id == topic.category_id, Watch.level == WatchLevel.WATCHING)))
+
+
 def _watchers(topic: Topic) -> set[int]:
+    """The topic's watchers and its category's, less those who muted the topic."""
     on_topic = dict(db.session.execute(sa.select(Watch.user_id, Watch.level).where(
         Watch.topic_id == topic.id)).all())
-    on_category = set(db.session.scalars(sa.select(Watch.user_id).where(
-        Watch.category_id == topic.category_id, Watch.level == WatchLevel.WATCHING)))
+    on_category = _category_watchers(topic)
     watching = {uid for uid, level in on_topic.items() if level is WatchLevel.WATCHING}
     muted = {uid for uid, level in on_topic.items() if level is WatchLevel.MUTED}
     return (watching | on_category) - muted
@@ -41,9 +46,7 @@ def _send(topic: Topic, user_ids: set[int], kind: str, post: Post, actor: User) 
 def new_topic(topic: Topic, post: Post, author: User, mentioned: list[User]) -> None:
     """Mentioned members, then the category's watchers."""
     told = _send(topic, {u.id for u in mentioned}, "mention", post, author)
-    category_watchers = set(db.session.scalars(sa.select(Watch.user_id).where(
-        Watch.category_id == topic.category_id, Watch.level == WatchLevel.WATCHING)))
-    _send(topic, category_watchers - told, "forum_topic", post, author)
+    _send(topic, _category_watchers(topic) - told, "forum_topic", post, author)
 
 
 def new_reply(topic: Topic, post: Post, author: User, mentioned: list[User]) -> None:

@@ -57,8 +57,7 @@ def unanswered_questions(category_ids: list[int], limit: int = 100) -> list[Topi
     return list(db.session.scalars(
         sa.select(Topic).where(
             Topic.is_question.is_(True), Topic.accepted_post_id.is_(None),
-            Topic.category_id.in_(category_ids), Topic.hidden.is_(False),
-            Topic.deleted_at.is_(None), Topic.merged_into_id.is_(None))
+            Topic.category_id.in_(category_ids), Topic.visible())
         .order_by(Topic.created_at, Topic.id).limit(limit)))
 
 

@@ -28,11 +28,6 @@ def categories(condition) -> list[ForumCategory]:
                                    .order_by(ForumCategory.position, ForumCategory.id)))
 
 
-def _visible_topics():
-    return sa.and_(Topic.hidden.is_(False), Topic.deleted_at.is_(None),
-                   Topic.merged_into_id.is_(None))
-
-
 def encode_cursor(topic: Topic) -> str:
     return f"{topic.last_posted_at.strftime('%Y%m%d%H%M%S%f')}.{topic.id}"
 
@@ -54,7 +49,7 @@ class TopicPage:
 def topic_list(category_ids: list[int], cursor: str | None = None, *, pinned_apart: bool,
                per_page: int = TOPICS_PER_PAGE) -> TopicPage:
     """Topics by last activity, newest first, after the cursor; pinned ones excluded if apart."""
-    query = (sa.select(Topic).where(Topic.category_id.in_(category_ids), _visible_topics())
+    query = (sa.select(Topic).where(Topic.category_id.in_(category_ids), Topic.visible())
              .options(joinedload(Topic.author), joinedload(Topic.last_poster),
                       joinedload(Topic.category))
              .order_by(Topic.last_posted_at.desc(), Topic.id.desc()).limit(per_page + 1))
@@ -74,7 +69,7 @@ def pinned_topics(category_id: int) -> list[Topic]:
     return list(db.session.scalars(
         # "= true" (not "IS true"): the form both databases match to the partial index.
         sa.select(Topic).where(Topic.category_id == category_id, Topic.pinned == sa.true(),
-                               _visible_topics())
+                               Topic.visible())
         .options(joinedload(Topic.author), joinedload(Topic.last_poster))
         .order_by(Topic.last_posted_at.desc()).limit(20)).unique())
 

@@ -6,10 +6,10 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from community.accounts.decorators import role_required
+from community.accounts.decorators import role_required, staff_required
 from community.accounts.models import Role
 from community.extensions import db
 from community.forums import access, admin, moderate, qa, queries
@@ -30,20 +30,6 @@ MOD_REFUSALS = {
     "not_accepted": _l("Only an accepted answer can become a FAQ entry."),
     "already": _l("This answer is already in the FAQ."),
 }
-
-
-def staff_required(view):
-    """Staff only (moderators, product team, admins, company e-mails); others get 403."""
-    from functools import wraps
-
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not current_user.is_staff:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 def _visible_categories():
