@@ -14,6 +14,7 @@ from community.forms import ActionForm
 from community.forums import access, qa, queries, service
 from community.forums.forms import EditForm, FlagForm, ReplyForm, TopicForm
 from community.forums.models import ForumCategory, Post, Topic, WatchLevel
+from community.moderation import service as moderation
 from community.text import render_markdown
 
 bp = Blueprint("forums", __name__)
@@ -320,7 +321,6 @@ def watch_category(slug: str):
 @verified_required
 def flag(post_id: int):
     """Flag a post for the moderators' queue."""
-    from community.moderation import service as moderation
     post = post_or_404(post_id)
     form = FlagForm()
     if post.author_id == current_user.id:

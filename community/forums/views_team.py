@@ -22,7 +22,14 @@ from community.forums.forms import (
     SplitForm,
 )
 from community.forums.models import FaqEntry, ForumCategory, Topic
-from community.forums.views import bp, post_or_404, refuse, topic_or_404, topic_url
+from community.forums.views import (
+    bp,
+    csrf_checked,
+    post_or_404,
+    refuse,
+    topic_or_404,
+    topic_url,
+)
 
 MOD_REFUSALS = {
     "merge_target": _l("Choose another, visible topic to merge into."),
@@ -96,7 +103,6 @@ def edit_faq(entry_id: int):
 def delete_faq(entry_id: int):
     """Take an entry out of the FAQ (the discussion stays)."""
     entry = db.get_or_404(FaqEntry, entry_id)
-    from community.forums.views import csrf_checked
     csrf_checked()
     qa.remove_faq(current_user, entry)
     db.session.commit()

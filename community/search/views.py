@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from community.accounts.models import User
 from community.extensions import db, limiter
@@ -47,16 +46,13 @@ def _criteria() -> Criteria:
     )
 
 
-def hit_url(hit: Hit) -> str | None:
+def hit_url(hit: Hit) -> str:
     """Where a hit leads: the topic, the reply's permalink, or the FAQ entry's anchor."""
-    try:
-        if hit.kind == "topic":
-            return url_for("forums.topic", topic_id=hit.ref_id)
-        if hit.kind == "post":
-            return url_for("forums.post", post_id=hit.ref_id)
-        return url_for("forums.faq", _anchor=f"faq-{hit.ref_id}")
-    except BuildError:  # the forums blueprint is not registered (a stripped-down app)
-        return None
+    if hit.kind == "topic":
+        return url_for("forums.topic", topic_id=hit.ref_id)
+    if hit.kind == "post":
+        return url_for("forums.post", post_id=hit.ref_id)
+    return url_for("forums.faq", _anchor=f"faq-{hit.ref_id}")
 
 
 def _author_id(handle: str) -> int | None:
