@@ -11,17 +11,19 @@ For each database asked for:
    ``bench/out/forums-m<M>-t<T>-p<P>-s<seed>.db``, or a schema of that name in the
    PostgreSQL database of --pg-url (created if missing). With --reuse, a database seeded
    earlier with the same parameters is kept (migrated to head);
-2. starts gunicorn (2 sync workers, 127.0.0.1, a free port, CERCLE_ENV=production, anonymous
-   requests; RATELIMIT_ENABLED=0, or /search would answer 429 after 30 requests a minute from
+2. starts gunicorn with the production settings (gunicorn.conf.py: 2 gthread workers x 8
+   threads; 127.0.0.1, a free port, CERCLE_ENV=production, anonymous requests;
+   RATELIMIT_ENABLED=0, or /search would answer 429 after 30 requests a minute from
    one address), checks each page (200, and the expected posts / topics / hits in it), then
    runs ``wrk -t2 -c8 --latency`` (after --warmup seconds) on: the 2,001-post topic's first
    and last pages, a typical 25-post topic, the largest category's topic list, /forums, and
    /search with three kinds of queries (common words, rare words, two words), each rotating
    over several queries with a Lua script;
 3. interleaved with those, unless --no-flaskbb: the same load on FlaskBB 2.2.0 (the peer
-   installed under /tmp/peer, see /tmp/peer/SUMMARY.md), served the same way (gunicorn, 2
-   sync workers) from a fresh copy of its pristine 25-per-page database: its 25-post topic,
-   its forum page, its index, and its (POST-only, CSRF-protected) guest search over topics;
+   installed under /tmp/peer, see /tmp/peer/SUMMARY.md), on its own gunicorn (2 sync
+   workers: another app, with its own command) from a fresh copy of its pristine
+   25-per-page database: its 25-post topic, its forum page, its index, and its (POST-only,
+   CSRF-protected) guest search over topics;
 4. prints a markdown table per database, the ratios Cercle / FlaskBB, and a machine note.
 
 Logs, Lua scripts and the page checks go to a fresh directory of bench/out/ (gitignored).
@@ -50,7 +52,19 @@ if str(ROOT) not in sys.path:  # run as a script: make ``bench`` and ``community
     sys.path.insert(0, str(ROOT))
 
 from bench import forums_seed, ideas_seed  # noqa: E402
-from bench.common import bench_env, warn_log_problems  # noqa: E402
+from bench.common import (  # noqa: E402
+    THREADS,
+    WORKERS,
+    BenchError,
+    bench_env,
+    free_port,
+    get,
+    log_problems,
+    start_gunicorn,
+    stop_gunicorn,
+    wait_healthy,
+    warn_log_problems,
+)
 from bench.ideas import (  # noqa: E402
     Browser,
     LoadBesidesUs,
@@ -59,20 +73,7 @@ from bench.ideas import (  # noqa: E402
     scalar,
     with_schema,
 )
-from bench.pages import (  # noqa: E402
-    WORKERS,
-    WRK_CONNECTIONS,
-    WRK_THREADS,
-    BenchError,
-    free_port,
-    get,
-    log_problems,
-    machine_note,
-    parse_wrk,
-    start_gunicorn,
-    stop_gunicorn,
-    wait_healthy,
-)
+from bench.pages import WRK_CONNECTIONS, WRK_THREADS, machine_note, parse_wrk  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -350,6 +351,8 @@ class FlaskBB:
                    FLASKBB_WHOOSH=str(run / "whoosh_index"),
                    PATH=f"{PEER / 'venv' / 'bin'}:{os.environ.get('PATH', '')}")
         self.log = run / "gunicorn.log"
+        # FlaskBB is another app: its own gunicorn command, sync workers (not Cercle's
+        # gunicorn.conf.py), as many as Cercle's.
         self.process = subprocess.Popen(
             [str(gunicorn), "--chdir", str(PEER / "flaskbb"), "-w", str(WORKERS), "-k", "sync",
              "-b", f"127.0.0.1:{port}", "--log-level", "warning", "--error-logfile",
@@ -440,8 +443,9 @@ def measure(backend: str, size: Size, args, workdir: Path, peer: FlaskBB | None)
     rows, peer_rows = [], {}
     try:
         wait_healthy(base, process, log_path)
-        print(f"gunicorn ({WORKERS} sync workers) is up on {base} ({backend}); big topic "
-              f"{t['big']}, typical topic {t['typical']}, category {t['category']}", flush=True)
+        print(f"gunicorn (gunicorn.conf.py: {WORKERS} gthread workers x {THREADS} threads) "
+              f"is up on {base} ({backend}); big topic {t['big']}, typical topic "
+              f"{t['typical']}, category {t['category']}", flush=True)
         for page in cercle_pages(t, rare):
             for path in page.paths or [page.path]:
                 status, body = get(base + path, timeout=30)
@@ -549,7 +553,8 @@ def main(argv: list[str] | None = None) -> int:
             peer.stop()
 
     lines = [f"wrk -t{WRK_THREADS} -c{WRK_CONNECTIONS} -d{args.duration}s --latency (after "
-             f"{args.warmup} s of warm-up), gunicorn -w {WORKERS} (sync) for both apps; "
+             f"{args.warmup} s of warm-up), Cercle on gunicorn -c gunicorn.conf.py -w {WORKERS} "
+             f"(gthread, {THREADS} threads), FlaskBB on gunicorn -w {WORKERS} (sync); "
              "FlaskBB measured right after the Cercle page it is compared with.", ""]
     for backend in backends:
         lines += report(backend, results[backend], peer is not None)

@@ -582,8 +582,8 @@ def check(app, gen: Generator) -> list[str]:
     import sqlalchemy as sa
 
     from community.extensions import db
-    from community.forums.models import Topic
     from community.forums.counters import recount_topic
+    from community.forums.models import Topic
 
     problems = []
     with app.app_context():

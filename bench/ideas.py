@@ -15,10 +15,11 @@ one):
    ``queries.list_ideas`` really sends, captured from the engine), times ``list_ideas`` alone
    ("query ms") and the whole request through Flask's test client ("app ms": no network,
    no queue), medians of 30;
-3. starts gunicorn (2 sync workers, 127.0.0.1, a free port, --no-control-socket), waits for
-   /healthz, checks that each list page answers 200 with a full page whose first idea is the
-   database's first in that order, then runs ``wrk -t2 -c8 --latency`` (after --warmup
-   seconds) on ``/ideas?sort=top``, ``?sort=trending`` and ``?sort=priorities``;
+3. starts gunicorn with the production settings (gunicorn.conf.py: 2 gthread workers x 8
+   threads; 127.0.0.1, a free port), waits for /healthz, checks that each list page answers
+   200 with a full page whose first idea is the database's first in that order, then runs
+   ``wrk -t2 -c8 --latency`` (after --warmup seconds) on ``/ideas?sort=top``,
+   ``?sort=trending`` and ``?sort=priorities``;
 4. at the full size only, the vote: logs in as the bench voter through /login (urllib, no
    redirects followed, cookies kept by hand), takes a CSRF token from a page, checks one vote
    by hand (302 to the idea, one row in ``votes``), then runs wrk with a Lua script
@@ -66,6 +67,7 @@ from bench import ideas_seed  # noqa: E402
 from bench.common import bench_env, warn_log_problems  # noqa: E402
 from bench.pages import (  # noqa: E402
     OTHER_LOAD_WARN,
+    THREADS,
     WORKERS,
     WRK_CONNECTIONS,
     WRK_THREADS,
@@ -653,8 +655,8 @@ def measure(backend: str, size: Size, args, workdir: Path, vote: bool) -> Measur
     process = start_gunicorn(port, env, log_path)
     try:
         wait_healthy(base, process, log_path)
-        print(f"gunicorn ({WORKERS} sync workers) is up on {base} ({backend}, {size.label})",
-              flush=True)
+        print(f"gunicorn (gunicorn.conf.py: {WORKERS} gthread workers x {THREADS} threads) "
+              f"is up on {base} ({backend}, {size.label})", flush=True)
         for sort in SORTS:
             check_list_page(base, url, sort, per_page)
             target = f"{base}/ideas?sort={sort}"
@@ -827,7 +829,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
     lines = [f"wrk -t{WRK_THREADS} -c{WRK_CONNECTIONS} -d{args.duration}s --latency "
-             f"(after {args.warmup}s of warm-up), gunicorn -w {WORKERS} (sync), "
+             f"(after {args.warmup}s of warm-up), gunicorn -c gunicorn.conf.py -w {WORKERS} "
+             f"(gthread, {THREADS} threads), "
              f"{args.members:,} members. app ms: median time of the whole request in "
              f"process (test client: no network, no queue); query ms: `queries.list_ideas` "
              f"alone (its 3 queries and the ORM).", ""]

@@ -3,10 +3,11 @@
     .venv/bin/python bench/pages.py [--duration 10] [--members 5000]
 
 Creates a directory under bench/out/ (gitignored), migrates and seeds an SQLite database there
-(bench/seed_members.py), starts gunicorn (2 sync workers, 127.0.0.1, a free port), waits for
-/healthz, checks each page answers 200, then runs ``wrk -t2 -c8 -d<duration>s --latency`` on
-each page after a short warm-up. Prints a markdown table and a note on the machine, and stops
-gunicorn whatever happens. Loopback only; bounded in time. See docs/BENCHMARKS.md.
+(bench/seed_members.py), starts gunicorn with the production settings (gunicorn.conf.py: 2
+gthread workers x 8 threads; 127.0.0.1, a free port), waits for /healthz, checks each page
+answers 200, then runs ``wrk -t2 -c8 -d<duration>s --latency`` on each page after a short
+warm-up. Prints a markdown table and a note on the machine, and stops gunicorn whatever
+happens. Loopback only; bounded in time. See docs/BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -17,14 +18,10 @@ import platform
 import re
 import resource
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,95 +29,30 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make ``bench`` importable
     sys.path.insert(0, str(ROOT))
 
-from bench.common import bench_env, sqlite_url, warn_log_problems  # noqa: E402
+from bench.common import (  # noqa: E402  (pages.py re-exports these to the other benchmarks)
+    THREADS,
+    WORKERS,
+    BenchError,
+    bench_env,
+    free_port,
+    get,
+    log_problems,
+    sqlite_url,
+    start_gunicorn,
+    stop_gunicorn,
+    wait_healthy,
+    warn_log_problems,
+)
 
 OUT = ROOT / "bench" / "out"
 VENV_BIN = ROOT / ".venv" / "bin"
 HANDLE = "bench-profile"
 PROFILE_NAME = "Bench Profile"
-WORKERS = 2
 WRK_THREADS = 2
 WRK_CONNECTIONS = 8
 OTHER_LOAD_WARN = 10  # percent of the machine taken by other processes during a run
 
 UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
-
-
-class BenchError(RuntimeError):
-    pass
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # a redirect is an answer, not a hop
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirect)
-
-
-def get(url: str, timeout: float = 5) -> tuple[int, str]:
-    """GET without following redirects; (status, body)."""
-    try:
-        with _opener.open(url, timeout=timeout) as response:
-            return response.status, response.read().decode("utf-8", "replace")
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode("utf-8", "replace")
-
-
-def start_gunicorn(port: int, env: dict[str, str], log_path: Path) -> subprocess.Popen:
-    log = open(log_path, "ab")  # closed in stop_gunicorn
-    return subprocess.Popen(
-        [str(VENV_BIN / "gunicorn"), "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
-         # No control socket: it would go to ~/.gunicorn/ and clash with another gunicorn.
-         "--no-control-socket", "app:app"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        start_new_session=True,  # its own process group: the workers go down with it
-    )
-
-
-def stop_gunicorn(process: subprocess.Popen) -> None:
-    """TERM the master (graceful), then KILL its process group if it lingers."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
-    if process.stdout:
-        process.stdout.close()
-
-
-def wait_healthy(base: str, process: subprocess.Popen, log_path: Path, timeout: float = 30):
-    deadline = time.monotonic() + timeout
-    last = "no answer"
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise BenchError(f"gunicorn exited ({process.returncode}) before /healthz answered:"
-                             f"\n{tail(log_path)}")
-        try:
-            status, body = get(base + "/healthz", timeout=2)
-            if status == 200:
-                return
-            last = f"{status} {body[:200]}"
-        except OSError as error:
-            last = str(error)
-        time.sleep(0.2)
-    raise BenchError(f"/healthz did not answer 200 within {timeout:.0f}s ({last}):"
-                     f"\n{tail(log_path)}")
-
-
-def tail(path: Path, lines: int = 30) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
 
 
 def to_ms(value: str) -> float:
@@ -239,17 +171,6 @@ def machine_note() -> str:
             f"commit {commit or '?'}{' (with uncommitted changes)' if dirty else ''}.")
 
 
-def log_problems(log_path: Path) -> list[str]:
-    """Lines of gunicorn's log that look like trouble (tracebacks, errors, worker deaths)."""
-    pattern = re.compile(
-        r"Traceback|\bERROR\b|\bCRITICAL\b|WORKER TIMEOUT|was sent SIG|exited with code")
-    try:
-        text = log_path.read_text(errors="replace")
-    except OSError:
-        return []
-    return [line for line in text.splitlines() if pattern.search(line)]
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per page")
@@ -298,7 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     process = start_gunicorn(port, env, log_path)
     try:
         wait_healthy(base, process, log_path)
-        print(f"gunicorn ({WORKERS} sync workers) is up on {base}", flush=True)
+        print(f"gunicorn (gunicorn.conf.py: {WORKERS} gthread workers x {THREADS} threads) "
+              f"is up on {base}", flush=True)
         for label, path, must_contain in pages:
             status, body = get(base + path)
             if status != 200:
@@ -325,7 +247,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print()
     print(f"wrk -t{WRK_THREADS} -c{WRK_CONNECTIONS} -d{args.duration}s --latency, "
-          f"gunicorn -w {WORKERS} (sync), SQLite with {args.members} members:")
+          f"gunicorn -c gunicorn.conf.py -w {WORKERS} (gthread, {THREADS} threads), "
+          f"SQLite with {args.members} members:")
     print()
     print("| page | req/s | p50 ms | p99 ms |")
     print("|---|---:|---:|---:|")

@@ -7,26 +7,39 @@ import logging
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from community import database, security
 from community.config import ROOT, Config
+from community.extensions import db
+
+
+class Cercle(Flask):
+    """Flask, with a view that lost a race with a concurrent write run again as a writer
+    (``community/database.py``): members see their change saved, never a 500."""
+
+    def dispatch_request(self):
+        return database.run_retrying(super().dispatch_request, db.session.rollback)
 
 
 def create_app(config: object | None = None) -> Flask:
     """Build the app: configuration, extensions, blueprints, error pages, CLI."""
-    app = Flask(
+    app = Cercle(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
     app.config.from_object(config or Config())
+    from community import ids
+    ids.init_app(app)
     logging.basicConfig(level=logging.INFO)
     if app.config["PROXY_FIX_X_FOR"]:
         n = app.config["PROXY_FIX_X_FOR"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
+    security.init_body_limit(app)  # first: before CSRF or anything reads the body
     _init_extensions(app)
     _register_blueprints(app)
 
-    from community import cli, errors, security, templating
+    from community import cli, errors, templating
 
     errors.init_error_handlers(app)
     security.init_security_headers(app)
@@ -61,7 +74,7 @@ def _init_extensions(app: Flask) -> None:
         options.setdefault("connect_args", {}).setdefault("prepare_threshold", None)
     db.init_app(app)
     with app.app_context():
-        _tune_sqlite(db.engine)
+        database.init_engine(db.engine, app.config["DATABASE_BUSY_TIMEOUT"])
     from community.search.models import include_name, include_object
 
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
@@ -77,37 +90,9 @@ def _init_extensions(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     login_manager.login_message = _l("Please log in to see this page.")
-    login_manager.user_loader(_load_user)
+    from community.accounts.sessions import load_member
 
-
-def _load_user(session_id: str):
-    from community.accounts.models import User
-    from community.extensions import db
-
-    user_id, _, nonce = session_id.partition(":")
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.is_deleted or user.session_nonce != nonce:
-        return None
-    return user
-
-
-def _tune_sqlite(engine) -> None:
-    """SQLite: foreign keys on, WAL journal, a busy timeout, for every new connection."""
-    if engine.dialect.name != "sqlite":
-        return
-    from sqlalchemy import event
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        if engine.url.database not in (None, "", ":memory:"):
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
+    login_manager.user_loader(load_member)
 
 
 def _register_blueprints(app: Flask) -> None:

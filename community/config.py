@@ -82,6 +82,9 @@ class Config:
         self.SECRET_KEY = secret_key(INSTANCE)
         self.SQLALCHEMY_DATABASE_URI = database_url(INSTANCE)
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # SQLite: seconds a write waits for the database's single write lock before the
+        # request is retried, then answered "busy, try again" (503).
+        self.DATABASE_BUSY_TIMEOUT = env_float("DATABASE_BUSY_TIMEOUT", 5.0)
         self.REDIS_URL = os.environ.get("REDIS_URL", "")
         self.CHECK_MIGRATIONS = env_bool("CERCLE_CHECK_MIGRATIONS", True)
 
@@ -120,10 +123,21 @@ class Config:
         # Rate limits (Flask-Limiter): memory by default, Redis when REDIS_URL is set.
         self.RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        # Redis down must not lock people out: limits go on from each worker's memory (with a
+        # logged warning) and return to Redis once it answers again; a lost connection
+        # is noticed within half a second instead of hanging the request.
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        self.RATELIMIT_SWALLOW_ERRORS = True
+        self.RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
         self.RATELIMIT_HEADERS_ENABLED = True
         self.RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour")
         self.RATELIMIT_SIGNUP = os.environ.get("RATELIMIT_SIGNUP", "5 per minute;20 per hour")
         self.RATELIMIT_RESET = os.environ.get("RATELIMIT_RESET", "5 per minute;10 per hour")
+        # The per-account brake on password guessing (community/accounts/brake.py): after this
+        # many failures for one address in the window, browsers the account never logged in
+        # from are refused; the owner's browsers are not.
+        self.LOGIN_ACCOUNT_MAX_FAILURES = env_int("LOGIN_ACCOUNT_MAX_FAILURES", 10)
+        self.LOGIN_ACCOUNT_WINDOW_SECONDS = env_int("LOGIN_ACCOUNT_WINDOW_SECONDS", 900)
 
         # The door: thresholds for refusing signups (see docs/TRUST.md).
         self.SIGNUP_MIN_SECONDS = env_float("SIGNUP_MIN_SECONDS", 3.0)

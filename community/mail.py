@@ -2,6 +2,7 @@
 
 SMTP when ``MAIL_SERVER`` is set; otherwise each message is written to ``OUTBOX_DIR`` as an
 ``.eml`` file and logged, so a newcomer can open the links without a mail server.
+``send_mail_later`` sends from a background thread, off the request's path.
 """
 
 from __future__ import annotations
@@ -10,13 +11,17 @@ import logging
 import re
 import smtplib
 import time
+from concurrent.futures import ThreadPoolExecutor
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-from flask import current_app
+from flask import Flask, current_app
 
 log = logging.getLogger(__name__)
+# One sender thread per process: it starts with the first message, so in each server worker
+# (after the fork), and at exit Python waits for it to finish what it was handed.
+_sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mail")
 
 
 def build_message(to: str, subject: str, body: str) -> EmailMessage:
@@ -33,7 +38,41 @@ def build_message(to: str, subject: str, body: str) -> EmailMessage:
 
 def send_mail(to: str, subject: str, body: str) -> str:
     """Send a plain-text message; return where it went (``smtp`` or the .eml path)."""
+    return _send(build_message(to, str(subject), str(body)))
+
+
+def send_mail_later(to: str, subject: str, body: str, *, deliver: bool = True) -> None:
+    """Build the message now and send it from the background thread, off the request's path.
+
+    With ``deliver=False`` the message is built and handed over all the same, then dropped: a
+    request that must not reveal whether it mails anyone (a password reset for an unknown
+    address) does the same work either way, and never waits for the mail server.
+    """
     message = build_message(to, str(subject), str(body))
+    app = current_app._get_current_object()
+    _sender.submit(_deliver_in_background, app, message if deliver else None)
+
+
+def wait_for_background_mail() -> None:
+    """Return once the background thread has sent everything handed to it so far (tests read
+    the outbox after this)."""
+    _sender.submit(lambda: None).result()
+
+
+def _deliver_in_background(app: Flask, message: EmailMessage | None) -> None:
+    """Nobody waits for this thread: a failure is logged, or it would go unseen."""
+    if message is None:
+        return
+    with app.app_context():
+        try:
+            _send(message)
+        except Exception:
+            log.exception("mail to %s could not be sent: %s", message["To"], message["Subject"])
+
+
+def _send(message: EmailMessage) -> str:
+    """Send a built message by SMTP, or write it to the outbox; return where it went."""
+    to, subject = message["To"], str(message["Subject"])
     cfg = current_app.config
     if cfg["MAIL_SERVER"]:
         with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=10) as smtp:
@@ -46,7 +85,7 @@ def send_mail(to: str, subject: str, body: str) -> str:
         return "smtp"
     outbox = Path(cfg["OUTBOX_DIR"])
     outbox.mkdir(parents=True, exist_ok=True)
-    stem = re.sub(r"[^a-z0-9]+", "-", str(subject).lower()).strip("-")[:40]
+    stem = re.sub(r"[^a-z0-9]+", "-", subject.lower()).strip("-")[:40]
     path = outbox / f"{time.time_ns()}-{stem}.eml"
     path.write_bytes(bytes(message))
     log.warning("mail to %s written to %s (set MAIL_SERVER to send by SMTP)", to, path)

@@ -1,6 +1,8 @@
-"""Security headers on every response."""
+"""Security headers on every response; request bodies kept within MAX_CONTENT_LENGTH."""
 
 from __future__ import annotations
+
+import io
 
 from flask import Flask, abort, request
 
@@ -10,6 +12,29 @@ CSP = (
     "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
+
+
+def init_body_limit(app: Flask) -> None:
+    """Refuse a body over MAX_CONTENT_LENGTH with 413, whatever its transfer encoding.
+
+    Werkzeug refuses a declared Content-Length over the limit, but a chunked body (no
+    Content-Length) is only cut at the limit, and the truncated form was processed (a 3 MB
+    body with the fields first saved a vote). Such a body is read here, up to one byte past
+    the limit, before anything parses it; within the limit it is handed on with its length.
+    Must be registered before every other ``before_request`` (CSRF reads the form).
+    """
+
+    @app.before_request
+    def refuse_large_bodies():
+        environ = request.environ
+        if request.content_length is not None or "wsgi.input_terminated" not in environ:
+            return  # a declared length is checked by Werkzeug; no length means no body
+        limit = app.config["MAX_CONTENT_LENGTH"]
+        body = environ["wsgi.input"].read(limit + 1)
+        if len(body) > limit:
+            abort(413)
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
 
 
 def init_security_headers(app: Flask) -> None:

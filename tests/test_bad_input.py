@@ -1,7 +1,9 @@
 """Bad input on every form and URL: never a 500, and a refusal writes nothing.
 
 Every form field gets empty and blank values, values just over each length limit, 10 kB of
-text, control characters, bidi overrides, and the lines of the Big List of Naughty Strings
+text, control characters, bidi overrides, integers past what the database holds (2**63 and
+more, in every path, query string and form field too), and the lines of the Big List of Naughty
+Strings
 (``../shared/corpora/naughty-strings.txt``, read in place, never copied). A refusal must be the
 form again with an error (422); anything else must be a clean page, or a redirect to this site.
 Query strings and form bodies also get invalid UTF-8.
@@ -55,7 +57,9 @@ CONTROL = [
 # One past each limit: display name 60, company/location/note 100, e-mail 254, password 1000,
 # bio 2000; and 10 kB, in one- and two-byte UTF-8.
 OVER_LIMITS = ["y" * 61, "y" * 101, "y" * 255, "y" * 1001, "y" * 2001, "x" * 10_240, "é" * 5_120]
-BASIC = ["", "   ", *OVER_LIMITS, *CONTROL]
+# Integers past what the database holds (SQLite's driver raises OverflowError from 2**63 on).
+BIG_INTEGERS = [str(2**63), str(2**64), str(-(2**63) - 1), str(10**30)]
+BASIC = ["", "   ", *OVER_LIMITS, *CONTROL, *BIG_INTEGERS]
 BASIC_ONLY = "basic"
 # Return addresses a ``next`` parameter must never turn into a 500 or an off-site redirect.
 NEXT_EXTRAS = [
@@ -586,6 +590,99 @@ def test_naughty_display_names_render_escaped_on_the_profile(app, backend, cheap
         elif str(escape(shown)) not in html:
             probe.fail(f"display_name={name!r}", "is missing (escaped) from the profile page")
     assert saved >= 3, "no naughty display name was accepted: nothing was checked"
+    probe.report()
+
+
+# --- Integers past what the database holds -----------------------------------------------------
+
+
+@pytest.fixture
+def forum_world(app):
+    """An admin (who may open every page) logged in, and one of each forum thing an integer
+    can point at: a category, a question with an accepted answer, its FAQ entry."""
+    from community.accounts.models import Role
+    from community.forums import admin, qa
+    from community.forums import service as forums
+
+    staff = make_user(app, "Ada Admin", "ada@example.com", role=Role.ADMIN)
+    cheapen(app, staff)
+    with app.app_context():
+        user = db.session.get(User, staff.id)
+        category = admin.create_category("General", slug="general")
+        topic = forums.create_topic(user, category, "How do I export my data?",
+                                    "I cannot find the export button.", True)
+        answer = forums.reply(user, topic, "Settings, then Export.")
+        qa.accept_answer(user, answer)
+        entry = qa.promote_to_faq(user, answer, "How do I export my data?", "Settings.",
+                                  category)
+        db.session.commit()
+        ids = {"category": category.id, "topic": topic.id, "slug": topic.slug,
+               "answer": answer.id, "faq": entry.id}
+    client = app.test_client()
+    assert login(client, "ada@example.com").status_code == 302
+    return client, ids
+
+
+def test_out_of_range_ids_in_every_path_answer_404(app, forum_world):
+    """Every route with an ``<int:…>``, GET or POST as it answers, with each big integer."""
+    client, _ids = forum_world
+    probe = Probe(app, client, "/settings")
+    rules = [r for r in app.url_map.iter_rules() if "<int:" in r.rule]
+    assert len(rules) > 20, "the URL map lost its integer routes?"
+    for rule in rules:
+        method = "GET" if "GET" in rule.methods else "POST"
+        for value in BIG_INTEGERS:
+            url = re.sub(r"<[^>]+>", "x", re.sub(r"<int:\w+>", value, rule.rule))
+            response = probe.send(f"{method} {url}", method, url,
+                                  data={"csrf_token": probe.token} if method == "POST" else None)
+            if response is not None and response.status_code != 404:
+                probe.fail(f"{method} {url}", f"answered {response.status_code}")
+    probe.report()
+
+
+def test_out_of_range_integers_in_query_strings_are_ignored(app, forum_world):
+    client, ids = forum_world
+    probe = Probe(app, client)
+    topic = f"/t/{ids['topic']}-{ids['slug']}"
+    for value in BIG_INTEGERS:
+        cursor = f"20260101000000000000.{value}"
+        for url in (f"/forums/new?category={value}", f"{topic}?page={value}",
+                    f"/t/{ids['topic']}/reply?quote={value}", f"/forums?after={cursor}",
+                    f"/c/general?after={cursor}", f"/ideas?page={value}",
+                    f"/ideas?category={value}", f"/search?q=export&category={value}",
+                    f"/search?q=export&page={value}"):
+            response = probe.send(f"GET {url}", "GET", url)
+            if response is not None and response.status_code != 200:
+                probe.fail(f"GET {url}", f"answered {response.status_code}")
+    probe.report(min_accepted=len(BIG_INTEGERS) * 9)
+
+
+def test_out_of_range_integers_in_forum_forms_are_field_errors(app, forum_world):
+    client, ids = forum_world
+    probe = Probe(app, client, "/forums/new")
+    manage = f"/t/{ids['topic']}/manage"
+    faq = {"question": "How do I export my data?", "answer": "Settings, then Export."}
+    for value in [*BIG_INTEGERS, str(2**31)]:  # 2**31: past the SQL INTEGER of positions
+        forms = [
+            ("/forums/new", {"title": "A topic with a big category", "category": value,
+                             "body": "Some words.", "submit": "1"}, "category"),
+            (manage, {"form": "move", "move-category": value}, "move-category"),
+            (manage, {"form": "merge", "merge-target": value}, "merge-target"),
+            (manage, {"form": "split", "split-numbers": f"2, {value}",
+                      "split-title": "A new topic from a split", "split-category":
+                      str(ids["category"])}, "split-numbers"),
+            (f"/p/{ids['answer']}/faq", {**faq, "category": value}, "category"),
+            (f"/faq/{ids['faq']}/edit", {**faq, "category": value}, "category"),
+            ("/forums/categories", {"name": "Big numbers", "colour": "#aa3300",
+                                    "audience": "all", "position": value}, "position"),
+        ]
+        for url, data, name in forms:
+            if value == str(2**31) and name != "position":
+                continue  # an id may be that big
+            what = f"POST {url} {name}={value}"
+            response = probe.post(what, url, data)
+            if response is not None and name not in field_errors(text(response)):
+                probe.fail(what, f"answered {response.status_code} without an error on {name}")
     probe.report()
 
 

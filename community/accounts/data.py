@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 
-from community.accounts import invitations
+from community.accounts import invitations, sessions
 from community.accounts.models import User
 from community.extensions import db
 from community.timeutil import iso as _iso
@@ -96,6 +96,7 @@ def delete_account(user: User) -> None:
     user.bio = user.company = user.location = user.locale = None
     user.password_hash = "!deleted"
     user.session_nonce = secrets.token_hex(8)
+    sessions.end_all_sessions(user)
     user.handle = f"deleted-{user.id}"
     user.founding_number = None
     user.deleted_at = utcnow()

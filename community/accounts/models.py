@@ -1,4 +1,4 @@
-"""Members, their roles and invitations."""
+"""Members, their roles, their logged-in browsers and invitations."""
 
 from __future__ import annotations
 
@@ -54,7 +54,8 @@ class User(UserMixin, db.Model):
     email_verified_at: Mapped[datetime | None]
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     # Rotated on password change and deletion: it is part of the session id, so every other
-    # session (and "remember me" cookie) of the account ends at once.
+    # session (and "remember me" cookie) of the account ends at once, as deleting its
+    # MemberSession rows does.
     session_nonce: Mapped[str] = mapped_column(
         sa.String(32), default=lambda: secrets.token_hex(8)
     )
@@ -78,8 +79,14 @@ class User(UserMixin, db.Model):
 
     invited_by: Mapped[User | None] = relationship(remote_side=[id])
 
+    # Not a column: the token of the browser session this request runs in, set by
+    # accounts.sessions when it opens or loads one; only its SHA-256 is stored.
+    session_token = None
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_nonce}"
+        """Flask-Login's id, kept in the session and "remember me" cookies: account, password
+        generation and browser session (see accounts/sessions.py)."""
+        return f"{self.id}:{self.session_nonce}:{self.session_token or ''}"
 
     @property
     def is_active(self) -> bool:
@@ -116,6 +123,22 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.handle}>"
+
+
+class MemberSession(db.Model):
+    """One logged-in browser: logging out deletes the row, and with it every copy of the
+    browser's session and "remember me" cookies."""
+
+    __tablename__ = "member_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"),
+                                         index=True)
+    # Only a SHA-256 of the token is stored: a copy of this table opens no session.
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Coarse (updated at most once an hour): what idle expiry and the daily purge read.
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Invitation(db.Model):

@@ -14,11 +14,11 @@ from flask import current_app, url_for
 from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 
-from community.accounts import invitations, tokens
+from community.accounts import invitations, sessions, tokens
 from community.accounts.models import User
-from community.accounts.passwords import hash_password, password_problems, verify_password
+from community.accounts.passwords import hash_password, password_problems
 from community.extensions import db
-from community.mail import send_mail
+from community.mail import send_mail, send_mail_later
 from community.text import slugify
 from community.timeutil import utcnow
 from community.trust import door
@@ -194,22 +194,20 @@ def award_founding_number(user: User) -> None:
         user.founding_number = taken + 1
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The member with this e-mail and password, else None (same cost either way)."""
-    user = find_by_email(email) if "@" in email else None
-    if not verify_password(user.password_hash if user else None, password):
-        return None
-    return user
-
-
 def request_password_reset(email: str) -> None:
-    """Mail a reset link if the address has an account; the caller says the same either way."""
+    """Mail a reset link if the address has an account, with the same work either way.
+
+    For an unknown address the link and the message are built all the same, for a stand-in
+    member, and handed to the background sender, which drops them; a known address's message
+    is sent from there, never on the request's path. So the request runs the same statements
+    and code whether or not the address has an account: its time tells nothing.
+    """
     user = find_by_email(email)
-    if user is None:
-        return
-    token = tokens.make_token(tokens.RESET, {"uid": user.id, "ph": user.password_hash[-12:]})
+    recipient = user or User(id=0, email=email.strip(), password_hash=secrets.token_hex(6))
+    token = tokens.make_token(tokens.RESET, {"uid": recipient.id,
+                                             "ph": recipient.password_hash[-12:]})
     link = url_for("accounts.reset_password", token=token, _external=True)
-    with force_locale(user.locale or "en"):
+    with force_locale(recipient.locale or "en"):
         minutes = max(1, current_app.config["RESET_MAX_AGE"] // 60)
         body = _(
             "To choose a new password for %(site)s, open this link:\n%(link)s",
@@ -219,7 +217,8 @@ def request_password_reset(email: str) -> None:
             "It expires in %(num)d minute and works once.",
             "It expires in %(num)d minutes and works once.", minutes,
         ) + " " + _("If you did not ask for it, ignore this message: your password stays as it is.")
-        send_mail(user.email, _("Reset your password"), body)
+        send_mail_later(recipient.email, _("Reset your password"), body,
+                        deliver=user is not None)
 
 
 def user_for_reset(token: str) -> User | None:
@@ -234,9 +233,10 @@ def user_for_reset(token: str) -> User | None:
 
 
 def set_password(user: User, password: str) -> None:
-    """Store a new password and end every other session of the account."""
+    """Store a new password and end every session of the account (the caller may open one)."""
     user.password_hash = hash_password(password)
     user.session_nonce = secrets.token_hex(8)
+    sessions.end_all_sessions(user)
     db.session.flush()
 
 

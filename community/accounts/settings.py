@@ -1,14 +1,15 @@
-"""The member's own settings: profile, e-mail, password, invitations, export, deletion."""
+"""The member's own settings: profile, e-mail, password, sessions, invitations, export,
+deletion."""
 
 from __future__ import annotations
 
 import json
 
-from flask import Response, flash, redirect, render_template, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
-from community.accounts import data, invitations, service
+from community.accounts import data, invitations, service, sessions
 from community.accounts.decorators import verified_required
 from community.accounts.forms import (
     ChangeEmailForm,
@@ -18,7 +19,7 @@ from community.accounts.forms import (
     ProfileForm,
 )
 from community.accounts.passwords import verify_password
-from community.accounts.views import bp
+from community.accounts.views import REMEMBER_COOKIE, bp, log_in
 from community.extensions import db
 from community.forms import ActionForm
 
@@ -89,12 +90,25 @@ def change_password():
             form.password.errors.extend(problems)
         else:
             service.set_password(current_user, form.password.data)
-            db.session.commit()
-            # This session carries on under the new session id.
-            login_user(current_user._get_current_object())
+            # Every session ended; this browser carries on in a new one, remembered if it was.
+            log_in(current_user._get_current_object(),
+                   remember=REMEMBER_COOKIE in request.cookies)
             flash(_("Your password is changed."), "success")
             return redirect(url_for("accounts.settings"))
     return _settings_page(422, password_form=form)
+
+
+@bp.route("/settings/logout-everywhere", methods=["POST"])
+@login_required
+def logout_everywhere():
+    """End every session of the account, this one included (a lost phone, a shared computer)."""
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("accounts.settings"))
+    sessions.end_all_sessions(current_user)
+    db.session.commit()
+    logout_user()
+    flash(_("You are logged out on every device."), "info")
+    return redirect(url_for("accounts.login"))
 
 
 @bp.route("/settings/export")

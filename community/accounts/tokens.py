@@ -1,5 +1,5 @@
-"""Signed, expiring links (itsdangerous): e-mail verification, e-mail change, password reset,
-and the signup form's start time."""
+"""Signed, expiring tokens (itsdangerous): e-mail verification, e-mail change, password reset
+links, the signup form's start time and the log-in brake's device cookie."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 VERIFY, CHANGE_EMAIL, RESET, FORM_START = "verify-email", "change-email", "reset-password", "form"
+DEVICE = "trusted-device"
 
 
 def _serializer(salt: str) -> URLSafeTimedSerializer:

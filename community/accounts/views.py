@@ -14,22 +14,52 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 from sqlalchemy.exc import IntegrityError
 
-from community.accounts import invitations, service, tokens
+from community import database
+from community.accounts import brake, invitations, service, sessions, tokens
 from community.accounts.forms import LoginForm, NewPasswordForm, ResetRequestForm, SignupForm
 from community.accounts.models import User
 from community.extensions import db, limiter
 from community.trust.messages import refusal_messages
 
 bp = Blueprint("accounts", __name__)
+bp.record_once(lambda state: brake.init_app(state.app))
 
 DEVICE_COOKIE = "cercle_device"
 HANDLE = re.compile(r"[a-z0-9-]{1,40}")
+
+
+@bp.before_app_request
+def note_session_use():
+    """Keep the member's session alive (its last use, at most once an hour). Done before the
+    view runs, so this commit carries nothing else; only where someone may be logged in
+    (Flask-Login's session key, or a remember-me cookie), so a visitor's request is unchanged;
+    and given up when it loses a race with another writer: the next request notes the use."""
+    if request.endpoint == "static" or (
+        "_user_id" not in session and REMEMBER_COOKIE not in request.cookies
+    ) or not current_user.is_authenticated:
+        return
+    try:
+        if sessions.note_use():
+            db.session.commit()
+    except Exception as error:
+        if not database.is_lost_race(error):
+            raise
+        db.session.rollback()
+
+
+def log_in(user: User, remember: bool) -> None:
+    """Open a server-side session for this browser (committed) and put its id in the cookies."""
+    sessions.start_session(user)
+    db.session.commit()
+    login_user(user, remember=remember)
 
 
 def safe_next(target: str | None) -> str | None:
@@ -104,22 +134,33 @@ def verify(token: str):
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
 def login():
-    """Log in; one answer for an unknown e-mail and a wrong password."""
+    """Log in; one answer for an unknown e-mail and a wrong password, and the per-account
+    brake (accounts/brake.py) in front of both."""
     form = LoginForm()
     if form.validate_on_submit():
-        user = service.authenticate(form.email.data, form.password.data)
-        if user is not None:
-            login_user(user, remember=form.remember.data)
-            flash(_("Welcome back, %(name)s.", name=user.display_name), "success")
-            return redirect(safe_next(request.args.get("next")) or url_for("core.index"))
-        form.form_errors.append(_("Wrong e-mail or password."))
+        check = brake.check_login(form.email.data, form.password.data,
+                                  request.cookies.get(brake.COOKIE))
+        if check.user is not None:
+            log_in(check.user, remember=form.remember.data)
+            flash(_("Welcome back, %(name)s.", name=check.user.display_name), "success")
+            response = redirect(safe_next(request.args.get("next")) or url_for("core.index"))
+            brake.trust_browser(response, check.user)
+            return response
+        form.form_errors.append(
+            _("Too many failed attempts for this account from new devices. Try again in a few "
+              "minutes, or reset your password.") if check.braked
+            else _("Wrong e-mail or password."))
     status = 422 if form.is_submitted() else 200
     return render_template("accounts/login.html", form=form), status
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Log out (a POST with CSRF, so no page can log you out behind your back)."""
+    """Log out (a POST with CSRF, so no page can log you out behind your back). The session
+    ends on the server: a copy of its cookies, wherever it is, no longer logs anyone in."""
+    if current_user.is_authenticated:
+        sessions.end_session(current_user)
+        db.session.commit()
     logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("core.index"))
@@ -155,7 +196,9 @@ def reset_password(token: str):
             service.mark_verified(user)
             db.session.commit()
             flash(_("Your password is changed. You can log in."), "success")
-            return redirect(url_for("accounts.login"))
+            response = redirect(url_for("accounts.login"))
+            brake.trust_browser(response, user)  # it proved it reads the member's mail
+            return response
         form.password.errors.extend(problems)
     status = 422 if form.is_submitted() else 200
     return render_template("accounts/reset_password.html", form=form), status

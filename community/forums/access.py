@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from community.accounts.models import Role, User
 from community.clubs.models import ClubMember
 from community.extensions import db
-from community.forums.models import ForumCategory
+from community.forums.models import ForumCategory, Post, Topic
 from community.groups.models import GroupMember
 
 
@@ -55,6 +55,16 @@ def visible_category_ids(user: User | None) -> list[int]:
 
 def can_see(user: User | None, category: ForumCategory) -> bool:
     return category.id in visible_category_ids(user)
+
+
+def readable_posts(user: User | None):
+    """A SQL condition on Post joined to its Topic and ForumCategory: the posts a link (a
+    notification) may still show this reader. In a category they may see, neither the post nor
+    its topic deleted; hidden ones only for moderators (they see them on the page)."""
+    conditions = [visible_condition(user), Post.deleted_at.is_(None), Topic.deleted_at.is_(None)]
+    if not is_moderator(user):
+        conditions += [Post.hidden.is_(False), Topic.hidden.is_(False)]
+    return sa.and_(*conditions)
 
 
 def readers_among(category: ForumCategory, user_ids) -> set[int]:

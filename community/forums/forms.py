@@ -18,6 +18,7 @@ from wtforms import (
 )
 
 from community.forms import PlainText, crlf, length, optional, required, strip
+from community.ids import OUT_OF_RANGE, IntRange, to_int
 
 REASON_CHOICES = [
     SelectChoice("spam", _l("Spam or advertising")),
@@ -41,9 +42,13 @@ def _categories(field, categories) -> None:
     field.choices = [SelectChoice(c.id, c.name) for c in categories]
 
 
+def _category(label):
+    return SelectField(label, coerce=int, validators=[required(), IntRange()])
+
+
 class TopicForm(FlaskForm):
     title = _title()
-    category = SelectField(_l("Category"), coerce=int, validators=[required()])
+    category = _category(_l("Category"))
     is_question = BooleanField(_l("This is a question: I am looking for an answer"))
     body = _body(_l("Message"))
     preview = SubmitField(_l("Preview"))
@@ -85,7 +90,7 @@ class ReasonForm(FlaskForm):
 
 
 class MoveForm(ReasonForm):
-    category = SelectField(_l("Move to"), coerce=int, validators=[required()])
+    category = _category(_l("Move to"))
     submit = SubmitField(_l("Move the topic"))
 
     def __init__(self, *args, categories=(), **kwargs):
@@ -94,21 +99,22 @@ class MoveForm(ReasonForm):
 
 
 class MergeForm(ReasonForm):
-    target = IntegerField(_l("Merge into topic number"), validators=[required()])
+    target = IntegerField(_l("Merge into topic number"), validators=[required(), IntRange()])
     submit = SubmitField(_l("Merge the topics"))
 
 
 def _numbers(form, field):
     if not field.data or not re.fullmatch(r"\s*\d+(\s*[,; ]\s*\d+)*\s*", field.data):
         raise ValidationError(_l("List post numbers separated by commas, like 4, 5, 9."))
+    if any(to_int(n) is None for n in re.findall(r"\d+", field.data)):
+        raise ValidationError(OUT_OF_RANGE)
 
 
 class SplitForm(ReasonForm):
     numbers = StringField(_l("Post numbers to move"), filters=[strip],
                           validators=[required(), length(400), _numbers])
     title = _title()
-    category = SelectField(_l("Category of the new topic"), coerce=int,
-                           validators=[required()])
+    category = _category(_l("Category of the new topic"))
     submit = SubmitField(_l("Split into a new topic"))
 
     def __init__(self, *args, categories=(), **kwargs):
@@ -124,7 +130,7 @@ class FaqForm(FlaskForm):
     question = StringField(_l("Question"), filters=[strip],
                            validators=[required(), length(200, 8), PlainText()])
     answer = _body(_l("Answer"))
-    category = SelectField(_l("Category"), coerce=int, validators=[required()])
+    category = _category(_l("Category"))
     submit = SubmitField(_l("Save the FAQ entry"))
 
     def __init__(self, *args, categories=(), **kwargs):
@@ -132,6 +138,8 @@ class FaqForm(FlaskForm):
         _categories(self.category, categories)
 
 
+# What the categories' ``position`` column (an SQL INTEGER, 32 bits) can hold.
+POSITIONS = (-(2**31), 2**31 - 1)
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -156,7 +164,7 @@ class CategoryForm(FlaskForm):
     colour = StringField(_l("Colour"), filters=[strip], default="#3b6ea5",
                          validators=[required(), _colour])
     position = IntegerField(_l("Position (smaller first)"), default=0,
-                            validators=[optional()])
+                            validators=[optional(), IntRange(*POSITIONS)])
     audience = SelectField(_l("Who may see it"), validators=[required()])
     submit = SubmitField(_l("Save the category"))
 

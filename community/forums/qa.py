@@ -1,4 +1,8 @@
-"""Questions and answers: accept an answer, list the unanswered, promote answers to the FAQ."""
+"""Questions and answers: accept an answer, list the unanswered, promote answers to the FAQ.
+
+A FAQ entry follows its category (forums/access.py): staff change only the entries, and choose
+only the categories, they may see; every change of the FAQ writes an audit-log row.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,9 @@ import sqlalchemy as sa
 from community.accounts.models import User
 from community.extensions import db
 from community.forums import notices
-from community.forums.access import is_moderator
+from community.forums.access import is_moderator, visible_category_ids
 from community.forums.models import FaqEntry, ForumCategory, Post, Topic
+from community.moderation import service as moderation
 from community.search import service as search
 from community.text import plain_text, render_markdown
 from community.timeutil import utcnow
@@ -68,11 +73,19 @@ def _index_faq(entry: FaqEntry) -> None:
                           solved=True, created_at=entry.created_at)
 
 
+def _may_edit_faq(actor: User, *categories: ForumCategory) -> None:
+    """Staff, and only in categories they may see (a club's FAQ is the club's)."""
+    if not actor.is_staff:
+        raise QaRefused("forbidden")
+    visible = set(visible_category_ids(actor))
+    if any(c.id not in visible for c in categories):
+        raise QaRefused("forbidden")
+
+
 def promote_to_faq(actor: User, post: Post, question: str, answer: str,
                    category: ForumCategory, now: datetime | None = None) -> FaqEntry:
     """Staff turn an accepted answer into a FAQ entry (edited words), linked to the discussion."""
-    if not actor.is_staff:
-        raise QaRefused("forbidden")
+    _may_edit_faq(actor, post.topic.category, category)
     if post.topic.accepted_post_id != post.id:
         raise QaRefused("not_accepted")
     if db.session.scalar(sa.select(FaqEntry.id).where(FaqEntry.post_id == post.id)):
@@ -84,23 +97,37 @@ def promote_to_faq(actor: User, post: Post, question: str, answer: str,
     db.session.add(entry)
     db.session.flush()
     _index_faq(entry)
+    moderation.record_action(actor, "faq.promote", "faq", entry.id,
+                             data={"post": post.id, "category": category.id})
     return entry
 
 
 def update_faq(actor: User, entry: FaqEntry, question: str, answer: str,
                category: ForumCategory) -> None:
-    if not actor.is_staff:
-        raise QaRefused("forbidden")
+    """Reword and/or recategorise an entry; the audit log keeps each kind of change."""
+    _may_edit_faq(actor, entry.category, category)
+    source = entry.category_id
+    reworded = (question, answer) != (entry.question, entry.answer_md)
+    if not reworded and source == category.id:
+        return
     entry.question, entry.answer_md = question, answer
     entry.answer_html, entry.category_id, entry.updated_at = (
         render_markdown(answer), category.id, utcnow())
     db.session.flush()
     _index_faq(entry)
+    if reworded:
+        moderation.record_action(actor, "faq.edit", "faq", entry.id)
+    if source != category.id:
+        moderation.record_action(actor, "faq.move", "faq", entry.id,
+                                 data={"from": source, "to": category.id})
 
 
 def remove_faq(actor: User, entry: FaqEntry) -> None:
-    if not actor.is_staff:
-        raise QaRefused("forbidden")
+    """Take an entry out of the FAQ; the audit log keeps what it said."""
+    _may_edit_faq(actor, entry.category)
+    moderation.record_action(actor, "faq.delete", "faq", entry.id,
+                             data={"question": entry.question, "category": entry.category_id,
+                                   "post": entry.post_id})
     search.remove_document("faq", entry.id)
     db.session.delete(entry)
     db.session.flush()

@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from community.accounts.models import User
 from community.extensions import db
 from community.forums.models import ForumCategory, HelpfulMark, Post, Topic, TopicRead
+from community.ids import to_int
 from community.timeutil import utcnow
 
 TOPICS_PER_PAGE = 30
@@ -33,11 +34,14 @@ def encode_cursor(topic: Topic) -> str:
 
 
 def decode_cursor(value: str | None) -> tuple[datetime, int] | None:
+    """``encode_cursor``'s (time, topic id), or None for anything else (a hand-made cursor)."""
+    stamp, _, topic_id = (value or "").partition(".")
     try:
-        stamp, topic_id = (value or "").split(".")
-        return datetime.strptime(stamp, "%Y%m%d%H%M%S%f"), int(topic_id)
+        moment = datetime.strptime(stamp, "%Y%m%d%H%M%S%f")
     except ValueError:
         return None
+    topic_id = to_int(topic_id)
+    return None if topic_id is None else (moment, topic_id)
 
 
 @dataclass
@@ -149,23 +153,31 @@ class Helper:
     last_posted_at: datetime | None
 
 
-def top_helpers(days: int = 90, limit: int = 25) -> list[Helper]:
-    """Members whose replies were marked helpful most in the last ``days`` (the super-users)."""
+def top_helpers(category_ids: list[int], days: int = 90, limit: int = 25) -> list[Helper]:
+    """Members whose replies were marked helpful most in the last ``days`` (the super-users).
+
+    Marks, posts and accepted answers count only in ``category_ids`` (the reader's visible
+    categories): a club's activity stays the club's. Three queries.
+    """
     since = utcnow() - timedelta(days=days)
+    seen = Topic.category_id.in_(category_ids)
     marks = (sa.select(Post.author_id, sa.func.count().label("helpful"))
              .join(HelpfulMark, HelpfulMark.post_id == Post.id)
-             .where(HelpfulMark.created_at >= since, Post.author_id.is_not(None))
+             .join(Topic, Topic.id == Post.topic_id)
+             .where(HelpfulMark.created_at >= since, Post.author_id.is_not(None), seen)
              .group_by(Post.author_id).order_by(sa.desc("helpful")).limit(limit).subquery())
     rows = db.session.execute(sa.select(User, marks.c.helpful).join(
         marks, marks.c.author_id == User.id).order_by(marks.c.helpful.desc(), User.id)).all()
     ids = [user.id for user, _ in rows]
     activity = {r[0]: r[1:] for r in db.session.execute(
         sa.select(Post.author_id, sa.func.count(), sa.func.max(Post.created_at))
-        .where(Post.author_id.in_(ids), Post.created_at >= since, Post.deleted_at.is_(None))
+        .join(Topic, Topic.id == Post.topic_id)
+        .where(Post.author_id.in_(ids), Post.created_at >= since, Post.deleted_at.is_(None),
+               seen)
         .group_by(Post.author_id))}
     accepted = dict(db.session.execute(
         sa.select(Post.author_id, sa.func.count()).join(Topic, Topic.accepted_post_id == Post.id)
-        .where(Post.author_id.in_(ids)).group_by(Post.author_id)).all())
+        .where(Post.author_id.in_(ids), seen).group_by(Post.author_id)).all())
     return [Helper(user, helpful, accepted.get(user.id, 0), *activity.get(user.id, (0, None)))
             for user, helpful in rows]
 

@@ -1,4 +1,5 @@
-"""How moderation shows and hides forum posts and topics (its subject registry)."""
+"""How moderation shows and hides forum posts and topics, and shows FAQ entries (its subject
+registry)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from community.accounts.models import User
 from community.extensions import db
 from community.forums import moderate
-from community.forums.models import Post, Topic
+from community.forums.models import FaqEntry, Post, Topic
 from community.moderation import service as moderation
 from community.text import plain_text
 
@@ -35,6 +36,14 @@ def _topics(ids: Sequence[int]) -> dict[int, moderation.SubjectView]:
             for t in topics}
 
 
+def _faq_entries(ids: Sequence[int]) -> dict[int, moderation.SubjectView]:
+    """FAQ entries in the audit log (a removed one shows as "faq #12")."""
+    entries = db.session.scalars(sa.select(FaqEntry).where(FaqEntry.id.in_(ids)))
+    return {e.id: moderation.SubjectView(title=e.question, url=f"/faq#faq-{e.id}",
+                                         excerpt=plain_text(e.answer_html)[:300])
+            for e in entries}
+
+
 def _hide_post(actor: User, post_id: int, reason: str) -> None:
     post = db.session.get(Post, post_id)
     if post is not None:
@@ -52,3 +61,5 @@ def register() -> None:
         describe=lambda i: _posts([i]).get(i), hide=_hide_post, describe_many=_posts))
     moderation.register_subject("topic", moderation.SubjectHandler(
         describe=lambda i: _topics([i]).get(i), hide=_hide_topic, describe_many=_topics))
+    moderation.register_subject("faq", moderation.SubjectHandler(
+        describe=lambda i: _faq_entries([i]).get(i), describe_many=_faq_entries))

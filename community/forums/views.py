@@ -14,6 +14,7 @@ from community.forms import ActionForm
 from community.forums import access, qa, queries, service
 from community.forums.forms import EditForm, FlagForm, ReplyForm, TopicForm
 from community.forums.models import ForumCategory, Post, Topic, WatchLevel
+from community.ids import query_int
 from community.moderation import service as moderation
 from community.text import render_markdown
 
@@ -92,7 +93,7 @@ def category(slug: str):
 def create():
     """Open a topic (or ask a question), with a preview that works without JS."""
     categories = queries.categories(access.visible_condition(current_user))
-    form = TopicForm(categories=categories, category=request.args.get("category", type=int))
+    form = TopicForm(categories=categories, category=query_int("category"))
     preview = None
     if form.validate_on_submit():
         if form.preview.data:
@@ -118,7 +119,7 @@ def topic(topic_id: int, slug: str | None = None):
     topic = topic_or_404(topic_id)
     if topic.merged_into_id:
         return redirect(url_for("forums.topic", topic_id=topic.merged_into_id), 301)
-    page = min(max(1, request.args.get("page", 1, type=int) or 1), queries.page_count(topic))
+    page = min(query_int("page", 1), queries.page_count(topic))
     if slug != topic.slug:
         return redirect(topic_url(topic, page), 301)
     if current_user.is_authenticated:  # before loading the page: a commit expires objects
@@ -154,7 +155,7 @@ def reply(topic_id: int):
     """Reply to a topic (quoting a post with ?quote=<post id>), with a preview."""
     topic = topic_or_404(topic_id)
     form, preview = ReplyForm(), None
-    quoted = request.args.get("quote", type=int)
+    quoted = query_int("quote")
     if request.method == "GET" and quoted:
         source = db.session.get(Post, quoted)
         if source and source.topic_id == topic.id and source.is_visible:
@@ -361,7 +362,13 @@ def feed():
     return Response(xml, mimetype="application/atom+xml")
 
 
-from community.forums import export, subjects, views_team  # noqa: E402,F401
+from community.forums import export, notices, subjects, views_team  # noqa: E402,F401
 
-export.register()
-subjects.register()
+
+@bp.record_once
+def _teach_other_domains(state) -> None:
+    """When the forums join an app: their part of a member's export and deletion, their
+    subjects in moderation, and the wording of their notifications."""
+    export.register()
+    subjects.register()
+    notices.register()

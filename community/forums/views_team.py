@@ -43,6 +43,14 @@ def _visible_categories():
     return queries.categories(access.visible_condition(current_user))
 
 
+def faq_or_404(entry_id: int) -> FaqEntry:
+    """A FAQ entry follows its category: outside the reader's sight, it does not exist."""
+    entry = db.get_or_404(FaqEntry, entry_id)
+    if not access.can_see(current_user, entry.category):
+        abort(404)
+    return entry
+
+
 @bp.route("/forums/unanswered")
 @staff_required
 def unanswered():
@@ -55,7 +63,8 @@ def unanswered():
 @staff_required
 def helpers():
     """The members whose answers help most (the super-users), with their activity."""
-    return render_template("forums/helpers.html", helpers=queries.top_helpers())
+    return render_template("forums/helpers.html", helpers=queries.top_helpers(
+        access.visible_category_ids(current_user)))
 
 
 @bp.route("/p/<int:post_id>/faq", methods=["GET", "POST"])
@@ -84,8 +93,8 @@ def promote(post_id: int):
 @bp.route("/faq/<int:entry_id>/edit", methods=["GET", "POST"])
 @staff_required
 def edit_faq(entry_id: int):
-    """Reword or recategorise a FAQ entry."""
-    entry = db.get_or_404(FaqEntry, entry_id)
+    """Reword or recategorise a FAQ entry (among the categories the editor may see)."""
+    entry = faq_or_404(entry_id)
     categories = _visible_categories()
     form = FaqForm(categories=categories, question=entry.question, answer=entry.answer_md,
                    category=entry.category_id)
@@ -102,7 +111,7 @@ def edit_faq(entry_id: int):
 @staff_required
 def delete_faq(entry_id: int):
     """Take an entry out of the FAQ (the discussion stays)."""
-    entry = db.get_or_404(FaqEntry, entry_id)
+    entry = faq_or_404(entry_id)
     csrf_checked()
     qa.remove_faq(current_user, entry)
     db.session.commit()

@@ -7,6 +7,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -18,6 +19,7 @@ from wtforms import (
 
 from community.forms import PlainText, crlf, length, optional, required, strip
 from community.ideas.labels import IMPORTANCE_LABELS
+from community.ids import OUT_OF_RANGE, IntRange, to_int
 
 IMPORTANCE_CHOICES = [SelectChoice(str(n), label) for n, label in IMPORTANCE_LABELS.items()]
 _TAG = re.compile(r"^[\w-]{1,30}$")
@@ -51,7 +53,8 @@ class IdeaForm(FlaskForm):
                         validators=[required(), length(140, 8), PlainText()])
     body = TextAreaField(_l("Description"), filters=[strip, crlf],
                          validators=[optional(), length(10000), PlainText(multiline=True)])
-    category = SelectField(_l("Category"), coerce=int, validators=[optional()])
+    category = SelectField(_l("Category"), coerce=int,
+                           validators=[optional(), IntRange(0)])  # 0: no category
     tags = TagsField(_l("Tags (comma-separated)"), validators=[valid_tags])
     check = SubmitField(_l("Check for similar ideas"))
     submit = SubmitField(_l("Submit my idea"))
@@ -69,3 +72,21 @@ class VoteForm(FlaskForm):
                         filters=[strip, crlf],
                         validators=[optional(), length(1000), PlainText(multiline=True)])
     submit = SubmitField(_l("Vote"))
+
+
+def _idea_ids(form, field):
+    if any(to_int(part) is None for part in (field.data or "").split(",") if part):
+        raise ValidationError(OUT_OF_RANGE)
+
+
+class PriorityForm(FlaskForm):
+    """The "My priorities" buttons (an idea and what to do with it) and the dragged order
+    (hidden fields)."""
+
+    action = StringField()
+    idea = IntegerField(validators=[optional(), IntRange()])
+    order = StringField(validators=[optional(), _idea_ids])
+
+    @property
+    def order_ids(self) -> list[int]:
+        return [int(part) for part in (self.order.data or "").split(",") if part]

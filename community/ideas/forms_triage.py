@@ -14,9 +14,9 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import NumberRange
 
 from community.forms import PlainText, crlf, length, optional, required, strip
+from community.ids import IntRange
 
 
 def status_choices():
@@ -39,12 +39,13 @@ class StatusForm(FlaskForm):
 
 
 class BulkStatusForm(StatusForm):
-    ideas = SelectMultipleField(_l("Ideas"), coerce=int, validate_choice=False)
+    ideas = SelectMultipleField(_l("Ideas"), coerce=int, validate_choice=False,
+                                validators=[IntRange()])
 
 
 class MergeForm(FlaskForm):
     target = IntegerField(_l("Merge into idea number"), validators=[
-        required(), NumberRange(min=1, message=_l("Enter an idea number."))])
+        required(), IntRange(message=_l("Enter an idea number."))])
     submit = SubmitField(_l("Merge this duplicate"))
 
 

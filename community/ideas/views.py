@@ -24,6 +24,7 @@ from community.ideas import queries, service, similar, triage
 from community.ideas.forms import IdeaForm, VoteForm
 from community.ideas.forms_triage import CommentForm, MergeForm, OutcomeForm, StatusForm
 from community.ideas.models import Idea, Status
+from community.ids import query_int
 
 bp = Blueprint("ideas", __name__)
 
@@ -37,7 +38,7 @@ REFUSALS = {
 def _filters(categories) -> queries.Filters:
     sort = request.args.get("sort", "top")
     status = request.args.get("status")
-    category = request.args.get("category", type=int)
+    category = query_int("category")
     return queries.Filters(
         category=next((c for c in categories if c.id == category), None),
         sort=sort if sort in queries.SORTS else "top",
@@ -53,9 +54,8 @@ def index():
     """Ideas, in the chosen ranking, with filters."""
     categories = queries.categories()
     filters = _filters(categories)
-    page = request.args.get("page", 1, type=int) or 1
-    ideas = queries.list_ideas(filters, limit=current_app.config["IDEAS_PER_PAGE"],
-                               page=max(1, page))
+    page = query_int("page", 1)
+    ideas = queries.list_ideas(filters, limit=current_app.config["IDEAS_PER_PAGE"], page=page)
     my_votes = (queries.votes_of(current_user.id, [i.id for i in ideas])
                 if current_user.is_authenticated else {})
     return render_template("ideas/list.html", ideas=ideas, filters=filters, page=page,

@@ -21,6 +21,7 @@ from community.accounts.decorators import verified_required
 from community.extensions import db
 from community.forms import ActionForm
 from community.ideas import priorities, service
+from community.ideas.forms import PriorityForm
 from community.ideas.models import Idea, Status, StatusChange, Vote
 from community.ideas.views import bp
 
@@ -42,20 +43,14 @@ def priorities_page():
 @verified_required
 def priorities_update():
     """Reorder (drag-and-drop sends the whole order; buttons move one idea), add or remove."""
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    idea_id = request.form.get("idea", type=int)
-    action = request.form.get("action", "")
+    form = PriorityForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400)
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
+        return redirect(url_for("ideas.priorities_page"))
     try:
-        if action == "order":
-            order = [int(x) for x in request.form.get("order", "").split(",") if x.isdigit()]
-            priorities.set_ballot(current_user, order)
-        elif action in ("up", "down") and idea_id:
-            priorities.move(current_user, idea_id, -1 if action == "up" else 1)
-        elif action == "add" and idea_id:
-            priorities.add(current_user, idea_id)
-        elif action == "remove" and idea_id:
-            priorities.remove(current_user, idea_id)
+        _update_ballot(form)
     except priorities.BallotRefused as refusal:
         db.session.rollback()
         flash({"too_many": _("Your priorities hold at most ten ideas."),
@@ -65,6 +60,18 @@ def priorities_update():
         return redirect(url_for("ideas.priorities_page"))
     db.session.commit()
     return redirect(url_for("ideas.priorities_page"))
+
+
+def _update_ballot(form: PriorityForm) -> None:
+    action, idea_id = form.action.data, form.idea.data
+    if action == "order":
+        priorities.set_ballot(current_user, form.order_ids)
+    elif action in ("up", "down") and idea_id:
+        priorities.move(current_user, idea_id, -1 if action == "up" else 1)
+    elif action == "add" and idea_id:
+        priorities.add(current_user, idea_id)
+    elif action == "remove" and idea_id:
+        priorities.remove(current_user, idea_id)
 
 
 @bp.route("/ideas/mine")

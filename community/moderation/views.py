@@ -10,6 +10,7 @@ from flask_login import current_user
 from community.accounts.decorators import role_required
 from community.accounts.models import Role
 from community.extensions import db
+from community.ids import query_int
 from community.moderation import service
 from community.moderation.forms import KIND_LABELS, REASON_LABELS, STATE_LABELS, DecisionForm
 
@@ -24,7 +25,7 @@ LABELS = {"reason_label": REASON_LABELS.get, "state_label": STATE_LABELS.get,
 @role_required(Role.MODERATOR)
 def index():
     """The queue: one row per flagged subject, the longest waiting first."""
-    page = service.open_flags(after=request.args.get("after", type=int))
+    page = service.open_flags(after=query_int("after"))
     return render_template("moderation/flags.html", page=page, form=DecisionForm(), **LABELS)
 
 
@@ -66,5 +67,5 @@ def decide(subject_type: str, subject_id: int):
 def audit():
     """The audit log, newest first; optionally only actions starting with ``?action=``."""
     prefix = (request.args.get("action") or "").strip()[:40]
-    page = service.audit_log(before=request.args.get("before", type=int), action_prefix=prefix)
+    page = service.audit_log(before=query_int("before"), action_prefix=prefix)
     return render_template("moderation/audit.html", page=page, prefix=prefix)

@@ -1,13 +1,18 @@
 """Notifications: in-app rows, e-mailed instantly or in a daily digest per member's setting.
 
-Messages are stored as a kind plus data and worded when shown or mailed, in the reader's
-language.
+A notification is stored as a kind plus ids, and worded when shown or mailed: in the reader's
+language, with the subject's current title and the actor's current name, and only if the
+reader may still see the subject (a topic moved into a restricted category, or deleted, takes
+its notifications out of the list, the unread count and the mails). The domain that notifies
+words its kinds through ``register_kinds``; notify imports no content domain for them. The
+ideas' kinds are still worded here, from the title kept at creation.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, url_for
@@ -21,9 +26,33 @@ from community.mail import send_mail
 from community.notify.models import Notification
 from community.timeutil import utcnow
 
+# The badge counts the newest unread notifications, at most this many: a page stays cheap.
+UNREAD_SCAN = 100
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A notification as its reader sees it now: the sentence, and where it leads."""
+
+    text: str
+    url: str | None = None
+
+
+Resolver = Callable[[User, Sequence[Notification]], dict[int, Shown]]
+Item = tuple[Notification, Shown]
+_RESOLVERS: dict[str, Resolver] = {}
+
+
+def register_kinds(kinds: Iterable[str], resolve: Resolver) -> None:
+    """Teach notify to word some kinds: ``resolve(reader, notifications)`` returns a ``Shown``
+    per notification id the reader may still see (in the current language); one it leaves out
+    is hidden. It must cost a bounded number of queries, whatever the number of rows."""
+    for kind in kinds:
+        _RESOLVERS[kind] = resolve
+
 
 def describe(notification: Notification) -> str:
-    """The notification's sentence, in the current language."""
+    """The sentence of a kind no domain words (the ideas'), from the data kept at creation."""
     data = notification.data or {}
     title = data.get("title", "")
     if notification.kind == "status":
@@ -36,23 +65,31 @@ def describe(notification: Notification) -> str:
                  title=title, target=data.get("target", ""))
     if notification.kind == "shipped":
         return _("“%(title)s” shipped. Did it solve your need? Tell the team.", title=title)
-    by = data.get("by", "")
-    if notification.kind == "forum_reply":
-        return _("%(name)s replied in “%(title)s”.", name=by, title=title)
-    if notification.kind == "forum_topic":
-        return _("%(name)s opened “%(title)s” in a category you watch.", name=by, title=title)
-    if notification.kind == "mention":
-        return _("%(name)s mentioned you in “%(title)s”.", name=by, title=title)
-    if notification.kind == "accepted":
-        return _("An answer was accepted in “%(title)s”.", title=title)
     return title
 
 
 def link(notification: Notification) -> str | None:
-    """Where the notification leads: the idea, or the post it is about."""
+    """Where a notification no domain words leads: its idea."""
     if notification.idea_id:
         return url_for("ideas.detail", idea_id=notification.idea_id)
-    return (notification.data or {}).get("url")
+    return None
+
+
+def _as_kept(reader: User, notifications: Sequence[Notification]) -> dict[int, Shown]:
+    return {n.id: Shown(describe(n), link(n)) for n in notifications}
+
+
+def shown(reader: User, notifications: Sequence[Notification]) -> list[Item]:
+    """The notifications the reader may see, in order, each with its words: one resolver
+    call per kind's domain, so a page costs the same for 5 rows or 50."""
+    by_resolver: dict[Resolver, list[Notification]] = {}
+    for notification in notifications:
+        resolve = _RESOLVERS.get(notification.kind, _as_kept)
+        by_resolver.setdefault(resolve, []).append(notification)
+    words: dict[int, Shown] = {}
+    for resolve, rows in by_resolver.items():
+        words.update(resolve(reader, rows))
+    return [(n, words[n.id]) for n in notifications if n.id in words]
 
 
 def notify(user_ids: Iterable[int], kind: str, idea_id: int | None, data: dict) -> int:
@@ -73,14 +110,19 @@ def notify(user_ids: Iterable[int], kind: str, idea_id: int | None, data: dict) 
 
 
 def unread_count(user: User) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+    """Unread notifications the member may see, among the newest ``UNREAD_SCAN`` unread."""
+    unread = list(db.session.scalars(
+        sa.select(Notification).where(Notification.user_id == user.id,
+                                      Notification.read_at.is_(None))
+        .order_by(Notification.id.desc()).limit(UNREAD_SCAN)))
+    return len(shown(user, unread))
 
 
-def recent(user: User, limit: int = 50) -> list[Notification]:
-    return list(db.session.scalars(
+def recent(user: User, limit: int = 50) -> list[Item]:
+    """The member's newest notifications (of the last ``limit``) that they may see, worded."""
+    return shown(user, list(db.session.scalars(
         sa.select(Notification).where(Notification.user_id == user.id)
-        .order_by(Notification.id.desc()).limit(limit)))
+        .order_by(Notification.id.desc()).limit(limit))))
 
 
 def mark_all_read(user: User) -> None:
@@ -89,7 +131,8 @@ def mark_all_read(user: User) -> None:
 
 
 def send_pending(user: User) -> bool:
-    """Mail the member every notification not mailed yet, as one message; False if none."""
+    """Mail the member every notification not mailed yet that they may see, as one message;
+    False if none. Those they may no longer see are marked mailed too, and never sent."""
     pending = list(db.session.scalars(sa.select(Notification).where(
         Notification.user_id == user.id, Notification.emailed_at.is_(None))
         .order_by(Notification.id)))
@@ -99,17 +142,18 @@ def send_pending(user: User) -> bool:
     outside = (nullcontext() if has_request_context()
                else current_app.test_request_context(base_url=current_app.config["BASE_URL"]))
     with outside, force_locale(user.locale or "en"):
-        lines = [f"- {describe(n)}" for n in pending]
-        body = "\n".join(lines) + "\n\n" + _(
-            "See them all: %(link)s\nChange how often we write: %(settings)s",
-            link=url_for("notify.index", _external=True),
-            settings=url_for("notify.index", _external=True) + "#settings")
-        send_mail(user.email, _("News from the ideas and topics you follow"), body)
+        lines = [f"- {words.text}" for _n, words in shown(user, pending)]
+        if lines:
+            body = "\n".join(lines) + "\n\n" + _(
+                "See them all: %(link)s\nChange how often we write: %(settings)s",
+                link=url_for("notify.index", _external=True),
+                settings=url_for("notify.index", _external=True) + "#settings")
+            send_mail(user.email, _("News from the ideas and topics you follow"), body)
     now = utcnow()
     for notification in pending:
         notification.emailed_at = now
     db.session.flush()
-    return True
+    return bool(lines)
 
 
 def send_daily_digests() -> int:

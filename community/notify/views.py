@@ -17,9 +17,8 @@ bp = Blueprint("notify", __name__)
 @bp.route("/notifications")
 @login_required
 def index():
-    """What happened to the ideas I follow."""
+    """What happened to the ideas and topics I follow (what I may still see)."""
     return render_template("notify/index.html", notifications=service.recent(current_user),
-                           describe=service.describe, notification_link=service.link,
                            action_form=ActionForm(),
                            digest_form=DigestForm(email_digest=current_user.email_digest))
 

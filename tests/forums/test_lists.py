@@ -192,9 +192,9 @@ def test_pinned_topics_are_found_through_their_partial_index(app, forum):
         finally:
             sa.event.remove(engine, "before_cursor_execute", capture)
         statement, parameters = next((s, p) for s, p in seen if "pinned" in s)
-        with engine.connect() as connection:
-            rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
-            plan = " ".join(str(r[-1]) for r in rows)
+        rows = db.session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}",
+                                                       parameters)
+        plan = " ".join(str(r[-1]) for r in rows)
         assert "ix_topics_pinned" in plan, plan
 
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from community.accounts.models import Role
 from community.extensions import db
-from community.ideas.models import Comment, Idea, PriorityEntry, StatusChange, Vote
+from community.ideas.models import Category, Comment, Idea, PriorityEntry, StatusChange, Vote
 from tests.conftest import login, make_user
 from tests.helpers import hidden_fields, text
 from tests.ideas.factories import get_idea, make_idea
@@ -111,3 +111,36 @@ def test_votes_on_missing_merged_or_closed_ideas_write_nothing(app, member):
             assert "can no longer be voted for" in text(response)
     assert (count(app, Vote), count(app, StatusChange), count(app, Comment)) == before
     assert count(app, PriorityEntry) == 0
+
+
+BIG_INTEGERS = [str(2**63), str(2**64), str(-(2**63) - 1), str(10**30)]
+
+
+def test_out_of_range_integers_are_refused_in_every_ideas_form_and_query(app, member):
+    """Past 2**63 - 1 SQLite's driver raises OverflowError: each is a refusal, never a 500."""
+    make_user(app, "Pat Product", "pat@example.com", role=Role.PRODUCT)
+    idea_id = make_idea(app, member.id)
+    with app.app_context():  # with a category, the idea form shows its category field
+        db.session.add(Category(slug="mobile", name="Mobile"))
+        db.session.commit()
+    pat = app.test_client()
+    login(pat, "pat@example.com")
+    token = hidden_fields(text(pat.get(f"/ideas/{idea_id}-dark-mode")))["csrf_token"]
+    before = [count(app, model) for model in (Idea, PriorityEntry, StatusChange)]
+    for value in BIG_INTEGERS:
+        for url, data, refusal in (
+            (f"/ideas/{idea_id}/merge", {"target": value}, "Choose another idea to merge"),
+            ("/triage/bulk", {"ideas": value, "status": "planned"}, ""),
+            ("/priorities", {"action": "add", "idea": value}, "This number is out of range."),
+            ("/priorities", {"action": "order", "order": f"{idea_id},{value}"},
+             "This number is out of range."),
+            ("/ideas/new", {"title": "An idea with a big category", "category": value,
+                            "submit": "1"}, "This number is out of range."),
+        ):
+            response = pat.post(url, data={"csrf_token": token, **data}, follow_redirects=True)
+            assert response.status_code in (200, 422), (url, value, response.status_code)
+            assert refusal in text(response), (url, value)
+        for url in (f"/ideas?page={value}", f"/ideas?category={value}"):
+            assert pat.get(url).status_code == 200, url
+        assert pat.get(f"/ideas/{value}").status_code == 404
+    assert [count(app, model) for model in (Idea, PriorityEntry, StatusChange)] == before

@@ -167,3 +167,9 @@ def test_the_queue_queries_do_not_grow_with_the_page(app, mod_client, member, no
         db.session.commit()
     many = queries_for(app, mod_client, "/moderation/flags")
     assert many == few
+
+
+@pytest.mark.parametrize("value", [str(2**63), str(10**30), "-9223372036854775809", "x"])
+def test_out_of_range_cursors_show_the_first_page(mod_client, value):
+    for url in (f"/moderation/flags?after={value}", f"/moderation/audit?before={value}"):
+        assert mod_client.get(url).status_code == 200, url

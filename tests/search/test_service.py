@@ -186,6 +186,7 @@ def test_migration_helpers_are_idempotent_and_autogenerate_ignores_them(ctx):
         create_search_index(connection)  # already there (create_all): no error
     add("topic", 1, "Backups", "nightly", topic_id=1)
     assert found("backups") == [("topic", 1)]  # SQLite's 'rebuild' kept the row indexed
+    db.session.commit()  # in-memory SQLite has one connection: end the session's transaction
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={
             "include_object": include_object, "include_name": include_name})
