@@ -64,7 +64,7 @@ if str(ROOT) not in sys.path:  # run as a script: make ``bench`` and ``community
 from sqlalchemy.exc import SQLAlchemyError  # noqa: E402
 
 from bench import ideas_seed  # noqa: E402
-from bench.common import bench_env, warn_log_problems  # noqa: E402
+from bench.common import bench_env, csrf_token, warn_log_problems  # noqa: E402
 from bench.pages import (  # noqa: E402
     OTHER_LOAD_WARN,
     THREADS,
@@ -376,14 +376,6 @@ class Browser:
                 for name, morsel in jar.items():
                     self.cookies[name] = morsel.value
             return response.status, response.headers.get("Location") or "", body
-
-
-def csrf_token(html: str) -> str:
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
-        r'value="([^"]+)"[^>]*name="csrf_token"', html)
-    if not match:
-        raise BenchError("no csrf_token field in the page")
-    return match.group(1)
 
 
 def check_list_page(base: str, url: str, sort: str, per_page: int) -> None:

@@ -7,14 +7,18 @@ import logging
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from community import database, security
+from community import database, ids, security
 from community.config import ROOT, Config
 from community.extensions import db
 
 
 class Cercle(Flask):
-    """Flask, with a view that lost a race with a concurrent write run again as a writer
+    """Flask, with a request that lost a race with a concurrent write (in a ``before_request``
+    hook, such as loading the member, or in its view) run again as a writer
     (``community/database.py``): members see their change saved, never a 500."""
+
+    def preprocess_request(self):
+        return database.run_retrying(super().preprocess_request, db.session.rollback)
 
     def dispatch_request(self):
         return database.run_retrying(super().dispatch_request, db.session.rollback)
@@ -28,8 +32,7 @@ def create_app(config: object | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     app.config.from_object(config or Config())
-    from community import ids
-    ids.init_app(app)
+    ids.init_app(app)  # before the blueprints: their <int:…> routes use its converter
     logging.basicConfig(level=logging.INFO)
     if app.config["PROXY_FIX_X_FOR"]:
         n = app.config["PROXY_FIX_X_FOR"]
@@ -51,8 +54,6 @@ def create_app(config: object | None = None) -> Flask:
 
         if not dbcheck.is_maintenance_command():
             with app.app_context():
-                from community.extensions import db
-
                 try:
                     dbcheck.check_migrated(db.engine)
                 finally:

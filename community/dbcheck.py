@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from alembic.config import Config as AlembicConfig
 from alembic.script import ScriptDirectory
 
+from community.database import READ_ONLY
+
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 FIX = "flask --app app db upgrade"
 
@@ -27,7 +29,7 @@ def head_revisions() -> set[str]:
 
 
 def current_revisions(engine: sa.Engine) -> set[str]:
-    with engine.connect() as connection:
+    with engine.connect().execution_options(**{READ_ONLY: True}) as connection:
         if not sa.inspect(connection).has_table("alembic_version"):
             return set()
         return set(connection.scalars(sa.text("SELECT version_num FROM alembic_version")))

@@ -55,15 +55,19 @@ def init_error_handlers(app: Flask) -> None:
     def database_error(error):
         if database.is_lost_race(error):
             current_app.logger.warning("the database stayed busy: %s", error)
+            if database.saved_before_failing():
+                return unavailable(
+                    _l("Your change was saved, but the site is too busy to show the page. "
+                       "Reload it in a moment."), RETRY_AFTER_BUSY)
             return unavailable(
                 _l("The site is very busy and your change could not be saved. Please try "
-                  "again in a moment."), RETRY_AFTER_BUSY)
+                   "again in a moment."), RETRY_AFTER_BUSY)
         if database.is_unreachable(error):
             current_app.logger.error("the database cannot be reached: %s", error)
             return unavailable(
                 _l("%(site)s is temporarily unavailable. Nothing you sent was lost or half "
-                  "saved; please try again in a few minutes.",
-                  site=current_app.config["SITE_NAME"]), RETRY_AFTER_DOWN)
+                   "saved; please try again in a few minutes.",
+                   site=current_app.config["SITE_NAME"]), RETRY_AFTER_DOWN)
         current_app.log_exception((type(error), error, error.__traceback__))
         return server_error(error)
 

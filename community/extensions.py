@@ -12,6 +12,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from community.database import is_retry
+
 # Named constraints let Alembic create, compare and drop them identically on SQLite and
 # PostgreSQL (SQLite needs names to alter constraints in batch mode).
 NAMING_CONVENTION = {
@@ -33,3 +35,5 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# A request run again after a lost race (community/database.py) was counted on its first run.
+limiter.request_filter(is_retry)

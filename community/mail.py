@@ -2,7 +2,10 @@
 
 SMTP when ``MAIL_SERVER`` is set; otherwise each message is written to ``OUTBOX_DIR`` as an
 ``.eml`` file and logged, so a newcomer can open the links without a mail server.
-``send_mail_later`` sends from a background thread, off the request's path.
+``send_mail_later`` sends from a background thread, off the request's path;
+``send_after_commit`` too, once the current transaction has committed (never for a change
+that was rolled back, nor twice for a request run again after a lost race, nor while the
+database's write lock is held).
 """
 
 from __future__ import annotations
@@ -16,7 +19,11 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import Flask, current_app
+from sqlalchemy.orm import Session
+
+from community.extensions import db
 
 log = logging.getLogger(__name__)
 # One sender thread per process: it starts with the first message, so in each server worker
@@ -36,11 +43,6 @@ def build_message(to: str, subject: str, body: str) -> EmailMessage:
     return message
 
 
-def send_mail(to: str, subject: str, body: str) -> str:
-    """Send a plain-text message; return where it went (``smtp`` or the .eml path)."""
-    return _send(build_message(to, str(subject), str(body)))
-
-
 def send_mail_later(to: str, subject: str, body: str, *, deliver: bool = True) -> None:
     """Build the message now and send it from the background thread, off the request's path.
 
@@ -51,6 +53,35 @@ def send_mail_later(to: str, subject: str, body: str, *, deliver: bool = True) -
     message = build_message(to, str(subject), str(body))
     app = current_app._get_current_object()
     _sender.submit(_deliver_in_background, app, message if deliver else None)
+
+
+_AFTER_COMMIT = "cercle_mail_after_commit"
+
+
+def send_after_commit(to: str, subject: str, body: str) -> None:
+    """Build the message now; the background thread sends it once the database transaction
+    in progress commits. A rollback drops it."""
+    message = build_message(to, str(subject), str(body))
+    session = db.session()
+    if not session.in_transaction():
+        session.begin()  # the transaction whose commit sends it (its end drops it)
+    queued = session.info.setdefault(_AFTER_COMMIT, [])
+    queued.append((current_app._get_current_object(), message))
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _send_committed(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT released: nothing is committed yet
+    for app, message in session.info.pop(_AFTER_COMMIT, []):
+        _sender.submit(_deliver_in_background, app, message)
+
+
+@sa.event.listens_for(Session, "after_transaction_end")
+def _drop_uncommitted(session: Session, transaction) -> None:
+    """The outermost transaction ended without sending them (rolled back, or closed)."""
+    if transaction.parent is None:
+        session.info.pop(_AFTER_COMMIT, None)
 
 
 def wait_for_background_mail() -> None:
@@ -70,8 +101,8 @@ def _deliver_in_background(app: Flask, message: EmailMessage | None) -> None:
             log.exception("mail to %s could not be sent: %s", message["To"], message["Subject"])
 
 
-def _send(message: EmailMessage) -> str:
-    """Send a built message by SMTP, or write it to the outbox; return where it went."""
+def _send(message: EmailMessage) -> None:
+    """Send a built message by SMTP, or write it to the outbox (and log where it went)."""
     to, subject = message["To"], str(message["Subject"])
     cfg = current_app.config
     if cfg["MAIL_SERVER"]:
@@ -82,11 +113,10 @@ def _send(message: EmailMessage) -> str:
                 smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"])
             smtp.send_message(message)
         log.info("mail sent by SMTP to %s: %s", to, subject)
-        return "smtp"
+        return
     outbox = Path(cfg["OUTBOX_DIR"])
     outbox.mkdir(parents=True, exist_ok=True)
     stem = re.sub(r"[^a-z0-9]+", "-", subject.lower()).strip("-")[:40]
     path = outbox / f"{time.time_ns()}-{stem}.eml"
     path.write_bytes(bytes(message))
     log.warning("mail to %s written to %s (set MAIL_SERVER to send by SMTP)", to, path)
-    return str(path)

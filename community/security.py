@@ -27,7 +27,8 @@ def init_body_limit(app: Flask) -> None:
     @app.before_request
     def refuse_large_bodies():
         environ = request.environ
-        if request.content_length is not None or "wsgi.input_terminated" not in environ:
+        if (request.content_length is not None or "wsgi.input_terminated" not in environ
+                or environ.get("cercle.body_read")):
             return  # a declared length is checked by Werkzeug; no length means no body
         limit = app.config["MAX_CONTENT_LENGTH"]
         body = environ["wsgi.input"].read(limit + 1)
@@ -35,6 +36,7 @@ def init_body_limit(app: Flask) -> None:
             abort(413)
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
+        environ["cercle.body_read"] = True  # hooks run again after a lost race
 
 
 def init_security_headers(app: Flask) -> None:

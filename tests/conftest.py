@@ -21,7 +21,12 @@ from community.config import TestConfig  # noqa: E402
 from community.extensions import db as _db  # noqa: E402
 from community.timeutil import utcnow  # noqa: E402
 from tests import helpers  # noqa: E402
-from tests.requirements import POSTGRES_URL, postgres_problem, require  # noqa: E402
+from tests.requirements import (  # noqa: E402
+    POSTGRES_URL,
+    postgres_database,
+    postgres_problem,
+    require,
+)
 
 GOOD_PASSWORD = "violet otter canoe harbour"
 _GOOD_HASH: list[str] = []
@@ -35,19 +40,9 @@ def postgres_run_url() -> str:
     if not _PG_RUN_URL:
         import atexit
 
-        name = f"cercle_test_{os.getpid()}"
-        admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            connection.execute(sa.text(f"CREATE DATABASE {name}"))
-
-        def drop() -> None:
-            with admin.connect() as connection:
-                connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            admin.dispose()
-
+        url, drop = postgres_database(POSTGRES_URL, f"cercle_test_{os.getpid()}")
         atexit.register(drop)
-        _PG_RUN_URL.append(POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}")
+        _PG_RUN_URL.append(url)
     return _PG_RUN_URL[0]
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import email
 import re
+import socketserver
+import threading
+from contextlib import contextmanager
 from email import policy
 from html.parser import HTMLParser
 from pathlib import Path
@@ -40,7 +43,11 @@ def text(response) -> str:
 
 
 def read_outbox(outbox: Path) -> list[email.message.EmailMessage]:
-    """Every message written to the outbox, oldest first."""
+    """Every message written to the outbox, oldest first (once the background sender has
+    written what it was handed)."""
+    from community.mail import wait_for_background_mail
+
+    wait_for_background_mail()
     return [
         email.message_from_bytes(path.read_bytes(), policy=policy.default)
         for path in sorted(outbox.glob("*.eml"))
@@ -59,22 +66,71 @@ def path_of(link: str) -> str:
     return re.sub(r"^https?://[^/]+", "", link)
 
 
-def queries_for(app, client, url: str) -> int:
-    """How many SQL statements one GET of ``url`` runs (it must answer 200)."""
+@contextmanager
+def statements_run(app):
+    """Collect every SQL statement the app runs inside the ``with`` block, in a list."""
     import sqlalchemy as sa
 
     from community.extensions import db
 
-    statements: list[str] = []
+    seen: list[str] = []
 
     def count(conn, cursor, statement, *args):
-        statements.append(statement)
+        seen.append(statement)
 
     with app.app_context():
         engine = db.engine
     sa.event.listen(engine, "before_cursor_execute", count)
     try:
-        assert client.get(url).status_code == 200
+        yield seen
     finally:
         sa.event.remove(engine, "before_cursor_execute", count)
-    return len(statements)
+
+
+def queries_for(app, client, url: str) -> int:
+    """How many SQL statements one GET of ``url`` runs (it must answer 200)."""
+    with statements_run(app) as seen:
+        assert client.get(url).status_code == 200
+    return len(seen)
+
+
+class _SMTPHandler(socketserver.StreamRequestHandler):
+    """Just enough of RFC 5321 for smtplib: EHLO, MAIL, RCPT, DATA, QUIT. A message is
+    accepted once the server's ``release`` event is set (at once, unless a test clears it)."""
+
+    def handle(self):
+        self.wfile.write(b"220 test ESMTP\r\n")
+        while line := self.rfile.readline():
+            command = line.strip().upper()
+            if command.startswith(b"EHLO") or command.startswith(b"HELO"):
+                self.wfile.write(b"250 test\r\n")
+            elif command == b"DATA":
+                self.wfile.write(b"354 go on\r\n")
+                body = b""
+                while (chunk := self.rfile.readline()) != b".\r\n":
+                    body += chunk
+                self.server.release.wait(5)
+                self.server.received.append(body)
+                self.wfile.write(b"250 queued\r\n")
+            elif command == b"QUIT":
+                self.wfile.write(b"221 bye\r\n")
+                return
+            else:
+                self.wfile.write(b"250 ok\r\n")
+
+
+@contextmanager
+def smtp_server(hold: bool = False):
+    """A loopback SMTP server in a thread; ``.received`` holds the messages' bytes. With
+    ``hold``, each message waits until the test sets ``.release``."""
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SMTPHandler)
+    server.received, server.release = [], threading.Event()
+    if not hold:
+        server.release.set()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server
+    finally:
+        server.release.set()
+        server.shutdown()
+        server.server_close()

@@ -9,9 +9,11 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+from collections.abc import Callable
 from functools import cache
 
 import pytest
+import sqlalchemy as sa
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 POSTGRES_URL = os.environ.get(
@@ -33,8 +35,6 @@ def require(available: bool, message: str) -> None:
 @cache
 def postgres_problem() -> str | None:
     try:
-        import sqlalchemy as sa
-
         engine = sa.create_engine(POSTGRES_URL)
         with engine.connect() as connection:
             connection.execute(sa.text("SELECT 1"))
@@ -68,3 +68,19 @@ def chromium_problem() -> str | None:
     except ImportError:
         return "the playwright package is missing; run the README's test command"
     return None
+
+
+def postgres_database(admin_url: str, name: str) -> tuple[str, Callable[[], None]]:
+    """Create the database ``name`` afresh on the server of ``admin_url``; (its URL, a
+    function that drops it)."""
+    engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        connection.execute(sa.text(f"CREATE DATABASE {name}"))
+
+    def drop() -> None:
+        with engine.connect() as connection:
+            connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        engine.dispose()
+
+    return admin_url.rsplit("/", 1)[0] + f"/{name}", drop

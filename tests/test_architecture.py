@@ -15,6 +15,7 @@ PURE_MODULES = [
 SERVICE_MODULES = [
     COMMUNITY / "accounts" / "service.py", COMMUNITY / "accounts" / "invitations.py",
     COMMUNITY / "accounts" / "data.py", COMMUNITY / "trust" / "service.py",
+    COMMUNITY / "accounts" / "sessions.py", COMMUNITY / "accounts" / "brake.py",
     COMMUNITY / "demo" / "seed.py",
     *(COMMUNITY / "forums" / f"{name}.py"
       for name in ("service", "qa", "moderate", "notices", "admin", "queries", "subjects")),

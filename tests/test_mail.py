@@ -1,60 +1,60 @@
-"""The mail module: .eml files in the outbox without MAIL_SERVER, SMTP with it."""
-
-import socketserver
-import threading
+"""The mail module: .eml files in the outbox without MAIL_SERVER, SMTP with it; always from
+the background sender, and after the transaction commits when asked."""
 
 import sqlalchemy as sa
 
 from community.extensions import db
-from community.mail import send_mail
-from tests.helpers import read_outbox
-
-
-class _SMTPHandler(socketserver.StreamRequestHandler):
-    """Just enough of RFC 5321 for smtplib: EHLO, MAIL, RCPT, DATA, QUIT."""
-
-    def handle(self):
-        self.wfile.write(b"220 test ESMTP\r\n")
-        while line := self.rfile.readline():
-            command = line.strip().upper()
-            if command.startswith(b"EHLO") or command.startswith(b"HELO"):
-                self.wfile.write(b"250 test\r\n")
-            elif command == b"DATA":
-                self.wfile.write(b"354 go on\r\n")
-                body = b""
-                while (chunk := self.rfile.readline()) != b".\r\n":
-                    body += chunk
-                self.server.received.append(body)
-                self.wfile.write(b"250 queued\r\n")
-            elif command == b"QUIT":
-                self.wfile.write(b"221 bye\r\n")
-                return
-            else:
-                self.wfile.write(b"250 ok\r\n")
+from community.mail import send_after_commit, send_mail_later, wait_for_background_mail
+from tests.helpers import read_outbox, smtp_server
 
 
 def test_without_mail_server_messages_land_in_the_outbox(app, outbox):
     with app.test_request_context():
-        where = send_mail("x@example.com", "Hello", "Body with a link https://example.com/a")
+        send_mail_later("x@example.com", "Hello", "Body with a link https://example.com/a")
     [message] = read_outbox(outbox)
-    assert where.endswith(".eml") and message["To"] == "x@example.com"
+    assert message["To"] == "x@example.com" and message["Subject"] == "Hello"
     assert "https://example.com/a" in message.get_content()
+    assert list(outbox.glob("*.eml"))[0].suffix == ".eml"
 
 
 def test_with_mail_server_messages_go_by_smtp(make_app, outbox):
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SMTPHandler)
-    server.received = []
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with smtp_server() as server:
         app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.server_address[1],
                        MAIL_USE_TLS=False)
         with app.test_request_context():
-            assert send_mail("x@example.com", "Hello", "Sent by SMTP") == "smtp"
-    finally:
-        server.shutdown()
-        server.server_close()
+            send_mail_later("x@example.com", "Hello", "Sent by SMTP")
+        wait_for_background_mail()
     assert len(server.received) == 1 and b"Sent by SMTP" in server.received[0]
     assert not outbox.exists() or read_outbox(outbox) == []
+
+
+def test_a_message_after_commit_waits_for_the_commit(app, outbox):
+    with app.test_request_context():
+        db.session.execute(sa.text("SELECT 1"))
+        send_after_commit("x@example.com", "Committed", "It happened.")
+        assert read_outbox(outbox) == []  # not before the commit
+        db.session.commit()
+    [message] = read_outbox(outbox)
+    assert message["Subject"] == "Committed"
+
+
+def test_a_released_savepoint_does_not_send_it(app, outbox):
+    with app.test_request_context():
+        db.session.execute(sa.text("SELECT 1"))
+        send_after_commit("x@example.com", "Not yet", "Only at the real commit.")
+        with db.session.begin_nested():
+            db.session.execute(sa.text("SELECT 1"))
+        assert read_outbox(outbox) == []
+        db.session.rollback()
+    assert read_outbox(outbox) == []
+
+
+def test_a_message_after_commit_is_dropped_by_a_rollback(app, outbox):
+    with app.test_request_context():
+        send_after_commit("x@example.com", "Rolled back", "It did not happen.")
+        db.session.rollback()
+        db.session.commit()  # a later commit does not bring it back
+    assert read_outbox(outbox) == []
 
 
 def test_file_database_uses_wal(tmp_path):

@@ -93,7 +93,8 @@ def _trusted_nonce(device_cookie: str | None, user: User | None, counters: _Coun
     """The nonce of this browser's device cookie if it is valid for ``user`` and not itself
     over the failure limit; else None (the browser counts as new)."""
     payload = tokens.read_token(tokens.DEVICE, device_cookie or "", COOKIE_MAX_AGE)
-    if user is None or not payload or payload.get("uid") != user.id:
+    if user is None or not payload or payload.get("uid") != user.id \
+            or payload.get("s") != user.session_nonce:
         return None
     nonce = str(payload.get("n"))
     return nonce if counters.below(limit, _NAMESPACE, "device", nonce) else None
@@ -121,6 +122,9 @@ def check_login(email: str, password: str, device_cookie: str | None) -> LoginCh
 
 def trust_browser(response, user: User) -> None:
     """Give this browser a device cookie for the member (a log-in or a password reset)."""
-    value = tokens.make_token(tokens.DEVICE, {"uid": user.id, "n": secrets.token_urlsafe(12)})
+    # "s": the member's session nonce, which a password change or reset renews: a device
+    # cookie stolen before then stops lifting the brake.
+    value = tokens.make_token(tokens.DEVICE, {"uid": user.id, "s": user.session_nonce,
+                                              "n": secrets.token_urlsafe(12)})
     response.set_cookie(COOKIE, value, max_age=COOKIE_MAX_AGE, httponly=True, samesite="Lax",
                         secure=current_app.config["SESSION_COOKIE_SECURE"])

@@ -18,7 +18,7 @@ from community.accounts import invitations, sessions, tokens
 from community.accounts.models import User
 from community.accounts.passwords import hash_password, password_problems
 from community.extensions import db
-from community.mail import send_mail, send_mail_later
+from community.mail import send_mail_later
 from community.text import slugify
 from community.timeutil import utcnow
 from community.trust import door
@@ -144,8 +144,8 @@ def _tell_owner_of_signup_attempt(owner: User | None) -> None:
             login=url_for("accounts.login", _external=True),
             reset=url_for("accounts.reset_request", _external=True),
         )
-        send_mail(owner.email, _("Your %(site)s account", site=current_app.config["SITE_NAME"]),
-                  body)
+        send_mail_later(owner.email,
+                        _("Your %(site)s account", site=current_app.config["SITE_NAME"]), body)
 
 
 def send_verification(user: User) -> None:
@@ -162,7 +162,7 @@ def send_verification(user: User) -> None:
             link=link,
         ) + "\n\n" + ngettext("The link expires in %(num)d day.",
                               "The link expires in %(num)d days.", days)
-        send_mail(user.email, _("Confirm your e-mail address"), body)
+        send_mail_later(user.email, _("Confirm your e-mail address"), body)
 
 
 def verify_email(token: str) -> User | None:
@@ -252,7 +252,7 @@ def request_email_change(user: User, new_email: str) -> None:
             site=current_app.config["SITE_NAME"],
             link=link,
         )
-        send_mail(new_email, _("Confirm your new e-mail address"), body)
+        send_mail_later(new_email, _("Confirm your new e-mail address"), body)
 
 
 def confirm_email_change(token: str) -> User | None:
@@ -273,7 +273,7 @@ def confirm_email_change(token: str) -> User | None:
     award_founding_number(user)
     db.session.flush()
     with force_locale(user.locale or "en"):
-        send_mail(old, _("Your e-mail address was changed"),
-                  _("The e-mail address of your %(site)s account is now %(new)s.",
-                    site=current_app.config["SITE_NAME"], new=new))
+        send_mail_later(old, _("Your e-mail address was changed"),
+                        _("The e-mail address of your %(site)s account is now %(new)s.",
+                          site=current_app.config["SITE_NAME"], new=new))
     return user

@@ -46,13 +46,12 @@ def note_session_use():
         "_user_id" not in session and REMEMBER_COOKIE not in request.cookies
     ) or not current_user.is_authenticated:
         return
-    try:
-        if sessions.note_use():
-            db.session.commit()
-    except Exception as error:
-        if not database.is_lost_race(error):
-            raise
-        db.session.rollback()
+    database.best_effort(_note_use, db.session.rollback)
+
+
+def _note_use() -> None:
+    if sessions.note_use():
+        db.session.commit()
 
 
 def log_in(user: User, remember: bool) -> None:

@@ -157,10 +157,12 @@ def top_helpers(category_ids: list[int], days: int = 90, limit: int = 25) -> lis
     """Members whose replies were marked helpful most in the last ``days`` (the super-users).
 
     Marks, posts and accepted answers count only in ``category_ids`` (the reader's visible
-    categories): a club's activity stays the club's. Three queries.
+    categories): a club's activity stays the club's; and only on posts and topics neither
+    deleted nor hidden (what moderation took down is nobody's help). Three queries.
     """
     since = utcnow() - timedelta(days=days)
-    seen = Topic.category_id.in_(category_ids)
+    seen = sa.and_(Topic.category_id.in_(category_ids), Topic.deleted_at.is_(None),
+                   Topic.hidden.is_(False), Post.deleted_at.is_(None), Post.hidden.is_(False))
     marks = (sa.select(Post.author_id, sa.func.count().label("helpful"))
              .join(HelpfulMark, HelpfulMark.post_id == Post.id)
              .join(Topic, Topic.id == Post.topic_id)
@@ -172,8 +174,7 @@ def top_helpers(category_ids: list[int], days: int = 90, limit: int = 25) -> lis
     activity = {r[0]: r[1:] for r in db.session.execute(
         sa.select(Post.author_id, sa.func.count(), sa.func.max(Post.created_at))
         .join(Topic, Topic.id == Post.topic_id)
-        .where(Post.author_id.in_(ids), Post.created_at >= since, Post.deleted_at.is_(None),
-               seen)
+        .where(Post.author_id.in_(ids), Post.created_at >= since, seen)
         .group_by(Post.author_id))}
     accepted = dict(db.session.execute(
         sa.select(Post.author_id, sa.func.count()).join(Topic, Topic.accepted_post_id == Post.id)

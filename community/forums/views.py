@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from community import database
 from community.accounts.decorators import verified_required
 from community.extensions import db
 from community.forms import ActionForm
@@ -123,9 +124,14 @@ def topic(topic_id: int, slug: str | None = None):
     if slug != topic.slug:
         return redirect(topic_url(topic, page), 301)
     if current_user.is_authenticated:  # before loading the page: a commit expires objects
-        service.mark_read(current_user, topic, min(page * queries.POSTS_PER_PAGE,
-                                                   topic.max_number))
-        db.session.commit()
+        read_up_to = min(page * queries.POSTS_PER_PAGE, topic.max_number)
+
+        def mark_read() -> None:
+            service.mark_read(current_user, topic, read_up_to)
+            db.session.commit()
+
+        # Reading never waits for writers: if the position loses a race, the next visit moves it.
+        database.best_effort(mark_read, db.session.rollback)
     posts = queries.topic_posts(topic, page)
     return render_template(
         "forums/topic.html", topic=topic, posts=posts, page=page,

@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from community.accounts.models import User
 from community.extensions import db
 from community.ideas.labels import status_label
-from community.mail import send_mail
+from community.mail import send_after_commit
 from community.notify.models import Notification
 from community.timeutil import utcnow
 
@@ -148,7 +148,8 @@ def send_pending(user: User) -> bool:
                 "See them all: %(link)s\nChange how often we write: %(settings)s",
                 link=url_for("notify.index", _external=True),
                 settings=url_for("notify.index", _external=True) + "#settings")
-            send_mail(user.email, _("News from the ideas and topics you follow"), body)
+            send_after_commit(user.email, _("News from the ideas and topics you follow"),
+                              body)
     now = utcnow()
     for notification in pending:
         notification.emailed_at = now

@@ -155,6 +155,17 @@ def test_resetting_the_password_trusts_the_browser(app, member, outbox):
     assert BRAKED in text(login(browser(app, "192.0.2.45"), password=NEW_PASSWORD))
 
 
+def test_a_password_reset_revokes_the_device_cookies_given_before(app, member, outbox):
+    stolen = owners_browser(app)  # a copy of this browser's device cookie is in other hands
+    newcomer = browser(app, "192.0.2.44")
+    post_form(newcomer, "/reset", {"email": "alice@example.com"})
+    link = path_of(links_in(mails_to(outbox, "alice@example.com")[0])[0])
+    assert post_form(newcomer, link, {"password": NEW_PASSWORD}).status_code == 302
+    guess(app, "alice@example.com")
+    assert BRAKED in text(login(stolen, password=NEW_PASSWORD))
+    assert login(newcomer, password=NEW_PASSWORD).status_code == 302  # trusted by the reset
+
+
 def test_with_redis_unreachable_the_brake_counts_in_memory(make_app, caplog):
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))

@@ -2,45 +2,18 @@
 and the mail leaves from the background, so neither the answer nor its time tells."""
 
 import re
-import socketserver
-import threading
-
-import sqlalchemy as sa
 
 from community import mail
 from community.accounts import tokens
-from community.extensions import db
 from tests.conftest import make_user
-from tests.helpers import hidden_fields, post_form, text
-
-
-class _SlowSMTPHandler(socketserver.StreamRequestHandler):
-    """Just enough SMTP for smtplib; it accepts a message only once the test releases it."""
-
-    def handle(self):
-        self.wfile.write(b"220 test ESMTP\r\n")
-        while line := self.rfile.readline():
-            command = line.strip().upper()
-            if command == b"DATA":
-                self.wfile.write(b"354 go on\r\n")
-                body = b""
-                while (chunk := self.rfile.readline()) != b".\r\n":
-                    body += chunk
-                self.server.release.wait(5)
-                self.server.received.append(body)
-                self.wfile.write(b"250 queued\r\n")
-            elif command == b"QUIT":
-                self.wfile.write(b"221 bye\r\n")
-                return
-            else:
-                self.wfile.write(b"250 ok\r\n")
+from tests.helpers import hidden_fields, post_form, smtp_server, statements_run, text
 
 
 def reset_work(app, client, email: str, monkeypatch) -> tuple[list[str], list[str], list[str]]:
     """What POST /reset does for ``email``: its SQL statements, the tokens it signs and the
     messages it builds (only the work on the request's path)."""
     fields = hidden_fields(text(client.get("/reset")))
-    statements, signed, built = [], [], []
+    signed, built = [], []
     make_token, build_message = tokens.make_token, mail.build_message
 
     def signing(purpose, payload):
@@ -54,16 +27,10 @@ def reset_work(app, client, email: str, monkeypatch) -> tuple[list[str], list[st
     monkeypatch.setattr(tokens, "make_token", signing)
     monkeypatch.setattr(mail, "build_message", building)
 
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", count)
     try:
-        response = client.post("/reset", data={**fields, "email": email})
+        with statements_run(app) as statements:
+            response = client.post("/reset", data={**fields, "email": email})
     finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
         monkeypatch.undo()
     assert response.status_code == 302
     return statements, signed, built
@@ -93,10 +60,7 @@ def test_known_and_unknown_addresses_do_the_same_work(app, member, monkeypatch):
 
 
 def test_the_reset_mail_is_sent_off_the_request_path(make_app):
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SlowSMTPHandler)
-    server.received, server.release = [], threading.Event()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with smtp_server(hold=True) as server:
         app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.server_address[1],
                        MAIL_USE_TLS=False)
         make_user(app)
@@ -105,9 +69,5 @@ def test_the_reset_mail_is_sent_off_the_request_path(make_app):
         assert server.received == []  # answered while the mail server still held the message
         server.release.set()
         mail.wait_for_background_mail()
-    finally:
-        server.release.set()
-        server.shutdown()
-        server.server_close()
     [message] = server.received
     assert b"/reset/" in message

@@ -17,8 +17,10 @@ import sqlalchemy as sa
 from community import create_app
 from community.config import TestConfig
 from community.extensions import db
+from community.forums import admin
 from community.ideas.models import Vote
 from tests.conftest import GOOD_PASSWORD, login, make_user, postgres_run_url
+from tests.forums.conftest import new_topic
 from tests.helpers import hidden_fields, post_form, text
 from tests.ideas.factories import make_idea
 from tests.proxy import Outage, free_port
@@ -39,6 +41,16 @@ def vote_rows(app) -> int:
 def vote(client, idea_id: int, importance: str = "3"):
     return post_form(client, f"/ideas/{idea_id}/vote", {"importance": importance, "why": ""},
                      get_url=f"/ideas/{idea_id}-dark-mode")
+
+
+def member_on_an_idea(app):
+    """A logged-in member's client, an idea, and the hidden fields of its vote form."""
+    member = make_user(app)
+    idea_id = make_idea(app, member.id)
+    client = app.test_client()
+    assert login(client).status_code == 302
+    form = hidden_fields(text(client.get(f"/ideas/{idea_id}-dark-mode")))
+    return client, idea_id, form
 
 
 # --- Redis ---------------------------------------------------------------------------------
@@ -111,12 +123,7 @@ def postgres_outage():
 
 def test_database_outage_answers_503_in_the_visitors_language_then_recovers(postgres_outage):
     app, outage = postgres_outage
-    member = make_user(app)
-    idea_id = make_idea(app, member.id)
-    client = app.test_client()
-    assert login(client).status_code == 302
-    page = client.get(f"/ideas/{idea_id}-dark-mode")
-    form = hidden_fields(text(page))
+    client, idea_id, form = member_on_an_idea(app)
 
     outage.cut()
     french = client.get("/ideas", headers={"Accept-Language": "fr"})
@@ -149,11 +156,12 @@ def sqlite_file_app(tmp_path):
 
 def test_sqlite_busy_writer_gets_a_clear_503_and_readers_go_on(sqlite_file_app):
     app, path = sqlite_file_app
-    member = make_user(app)
-    idea_id = make_idea(app, member.id)
-    client = app.test_client()
-    assert login(client).status_code == 302
-    form = hidden_fields(text(client.get(f"/ideas/{idea_id}-dark-mode")))
+    client, idea_id, form = member_on_an_idea(app)
+    with app.app_context():
+        category = admin.create_category("General", slug="general", position=1).id
+        db.session.commit()
+    topic_id = new_topic(app, make_user(app, "Bob Doe", "bob@example.com").id, category)
+    topic_url = f"/t/{topic_id}-how-do-i-export-my-data"
 
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another writer holds the write lock
@@ -162,6 +170,9 @@ def test_sqlite_busy_writer_gets_a_clear_503_and_readers_go_on(sqlite_file_app):
         assert busy.status_code == 503 and busy.headers["Retry-After"] == "2"
         assert "could not be saved" in text(busy)
         assert client.get("/ideas").status_code == 200, "readers are not blocked by a writer"
+        # A member's topic page also moves their reading position: it gives way, and shows.
+        assert client.get(f"/t/{topic_id}").status_code in (200, 301)
+        assert client.get(topic_url).status_code == 200
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -172,11 +183,8 @@ def test_sqlite_busy_writer_gets_a_clear_503_and_readers_go_on(sqlite_file_app):
 
 # --- Bodies over the limit -----------------------------------------------------------------
 
-def test_chunked_body_over_the_limit_is_refused_and_saves_nothing(app, member):
-    idea_id = make_idea(app, member.id)
-    client = app.test_client()
-    assert login(client).status_code == 302
-    form = hidden_fields(text(client.get(f"/ideas/{idea_id}-dark-mode")))
+def test_chunked_body_over_the_limit_is_refused_and_saves_nothing(app):
+    client, idea_id, form = member_on_an_idea(app)
     fields = "&".join(f"{k}={v}" for k, v in {**form, "importance": "3"}.items())
     body = f"{fields}&why=".encode() + b"x" * (3 * 1024 * 1024)
     chunked = {"wsgi.input": io.BytesIO(body), "wsgi.input_terminated": True,

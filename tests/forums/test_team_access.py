@@ -168,3 +168,7 @@ def test_top_helpers_count_only_the_activity_the_reader_may_see(app, client, for
     assert _helper_row(text(team.get("/forums/helpers")), "Bob Doe") == (1, 0, 1)
     _join_club(app, product)
     assert _helper_row(text(team.get("/forums/helpers")), "Bob Doe") == (2, 1, 2)
+    with app.app_context():  # moderation takes the open answer down: it is nobody's help now
+        db.session.get(Post, open_answer).hidden = True
+        db.session.commit()
+    assert _helper_row(text(team.get("/forums/helpers")), "Bob Doe") == (1, 1, 1)

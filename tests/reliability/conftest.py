@@ -11,8 +11,8 @@ import pytest
 from community import create_app
 from community.config import TestConfig
 from community.extensions import db
-from tests.reliability.harness import LiveSite, postgres_database
-from tests.requirements import POSTGRES_URL, postgres_problem, require
+from tests.reliability.harness import LiveSite
+from tests.requirements import POSTGRES_URL, postgres_database, postgres_problem, require
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])

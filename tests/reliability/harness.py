@@ -348,19 +348,3 @@ def chunked(data: bytes, size: int = 65536):
 def pieces(data: bytes, size: int = 65536):
     for start in range(0, len(data), size):
         yield data[start:start + size]
-
-
-def postgres_database(admin_url: str, name: str) -> tuple[str, Callable[[], None]]:
-    """Create the database ``name`` afresh on the server of ``admin_url``; (its URL, a
-    function that drops it)."""
-    engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        connection.execute(sa.text(f"CREATE DATABASE {name}"))
-
-    def drop() -> None:
-        with engine.connect() as connection:
-            connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        engine.dispose()
-
-    return admin_url.rsplit("/", 1)[0] + f"/{name}", drop
