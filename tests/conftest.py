@@ -93,9 +93,22 @@ def make_app(backend, tmp_path):
 
     yield factory
     for app in built:
-        with app.app_context():
-            _db.session.remove()
-            _db.engine.dispose()
+        dispose(app)
+
+
+def file_app(path, **overrides):
+    """An app on an SQLite file (WAL; each thread its own connection), its tables created."""
+    app = create_app(TestConfig(f"sqlite:///{path}", **overrides))
+    with app.app_context():
+        _db.create_all()
+    return app
+
+
+def dispose(app) -> None:
+    """A test's last step with an app: its session ended, its connections closed."""
+    with app.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
 
 
 @pytest.fixture

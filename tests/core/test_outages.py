@@ -19,7 +19,14 @@ from community.config import TestConfig
 from community.extensions import db
 from community.forums import admin
 from community.ideas.models import Vote
-from tests.conftest import GOOD_PASSWORD, login, make_user, postgres_run_url
+from tests.conftest import (
+    GOOD_PASSWORD,
+    dispose,
+    file_app,
+    login,
+    make_user,
+    postgres_run_url,
+)
 from tests.forums.conftest import new_topic
 from tests.helpers import hidden_fields, post_form, text
 from tests.ideas.factories import make_idea
@@ -116,9 +123,7 @@ def postgres_outage():
     _reset_postgres(app)
     yield app, outage
     outage.cut()
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    dispose(app)
 
 
 def test_database_outage_answers_503_in_the_visitors_language_then_recovers(postgres_outage):
@@ -144,14 +149,9 @@ def test_database_outage_answers_503_in_the_visitors_language_then_recovers(post
 
 @pytest.fixture
 def sqlite_file_app(tmp_path):
-    app = create_app(TestConfig(f"sqlite:///{tmp_path / 'cercle.db'}",
-                                DATABASE_BUSY_TIMEOUT=0.2))
-    with app.app_context():
-        db.create_all()
+    app = file_app(tmp_path / "cercle.db", DATABASE_BUSY_TIMEOUT=0.2)
     yield app, tmp_path / "cercle.db"
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    dispose(app)
 
 
 def test_sqlite_busy_writer_gets_a_clear_503_and_readers_go_on(sqlite_file_app):

@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from community import dbcheck
 from community.database import ATTEMPTS
 from community.extensions import db
+from tests.conftest import dispose, file_app
 
 EFFECTS = "test_effects"
 
@@ -140,13 +141,8 @@ def test_a_retried_request_is_counted_once_by_the_rate_limits(make_app):
 
 
 def test_the_start_up_migration_check_does_not_wait_for_a_writer(tmp_path):
-    from community import create_app
-    from community.config import TestConfig
-
-    app = create_app(TestConfig(f"sqlite:///{tmp_path / 'locked.db'}",
-                                DATABASE_BUSY_TIMEOUT=0.2))
+    app = file_app(tmp_path / "locked.db", DATABASE_BUSY_TIMEOUT=0.2)
     with app.app_context():
-        db.create_all()
         engine = db.engine
     holder = sqlite3.connect(tmp_path / "locked.db", isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # a cron job writing while a worker starts
@@ -155,4 +151,4 @@ def test_the_start_up_migration_check_does_not_wait_for_a_writer(tmp_path):
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-        engine.dispose()
+        dispose(app)

@@ -15,9 +15,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from community import create_app
-from community.config import ROOT, TestConfig
-from community.extensions import db
+from community.config import ROOT
+from tests.conftest import dispose, file_app
 from tests.requirements import CHROMIUM, chromium_problem, require
 
 CHROMIUM_ARGS = [
@@ -57,19 +56,11 @@ def compiled_translations(tmp_path_factory) -> str:
 @pytest.fixture
 def live_app(tmp_path, compiled_translations):
     """The app on a fresh SQLite file, with the schema created; mail goes to tmp_path/outbox."""
-    app = create_app(TestConfig(
-        f"sqlite:///{tmp_path}/e2e.db",
-        OUTBOX_DIR=str(tmp_path / "outbox"),
-        SIGNUP_MIN_SECONDS=1.0,
-        BABEL_TRANSLATION_DIRECTORIES=compiled_translations,
-    ))
+    app = file_app(tmp_path / "e2e.db", OUTBOX_DIR=str(tmp_path / "outbox"),
+                   SIGNUP_MIN_SECONDS=1.0, BABEL_TRANSLATION_DIRECTORIES=compiled_translations)
     assert app.config.get("WTF_CSRF_ENABLED", True), "browser tests run with CSRF on"
-    with app.app_context():
-        db.create_all()
     yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    dispose(app)
 
 
 @pytest.fixture

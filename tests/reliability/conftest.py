@@ -8,9 +8,7 @@ import os
 
 import pytest
 
-from community import create_app
-from community.config import TestConfig
-from community.extensions import db
+from tests.conftest import dispose, file_app
 from tests.reliability.harness import LiveSite
 from tests.requirements import POSTGRES_URL, postgres_database, postgres_problem, require
 
@@ -57,21 +55,12 @@ def backend(request) -> str:
 
 
 @pytest.fixture
-def sqlite_file_url(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'cercle.db'}"
-
-
-@pytest.fixture
-def store_app(backend, make_app, sqlite_file_url, tmp_path):
+def store_app(backend, make_app, tmp_path):
     """An app on this test's fresh database: ``make_app`` (tests/conftest.py) for in-memory
     SQLite and PostgreSQL, an SQLite file with ``db.create_all()`` for "sqlite-file"."""
     if backend != "sqlite-file":
         yield make_app()
         return
-    app = create_app(TestConfig(sqlite_file_url, OUTBOX_DIR=str(tmp_path / "outbox")))
-    with app.app_context():
-        db.create_all()
+    app = file_app(tmp_path / "cercle.db", OUTBOX_DIR=str(tmp_path / "outbox"))
     yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    dispose(app)

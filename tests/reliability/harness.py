@@ -43,7 +43,7 @@ from community.forums.models import ForumCategory, Post, Topic
 from community.ideas import service as ideas
 from community.ideas.models import Idea, Vote
 from community.timeutil import utcnow
-from tests.conftest import GOOD_PASSWORD, make_user
+from tests.conftest import GOOD_PASSWORD, dispose, make_user
 
 HOST = "127.0.0.1"
 # Environment variables that would change what gunicorn.conf.py or the app decide.
@@ -91,9 +91,7 @@ class LiveSite:
             stop_gunicorn(self.process)
             self.process = None
         if self.app is not None:
-            with self.app.app_context():
-                db.session.remove()
-                db.engine.dispose()
+            dispose(self.app)
 
     @property
     def base(self) -> str:
