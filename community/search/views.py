@@ -12,6 +12,7 @@ from community.accounts.models import User
 from community.extensions import db, limiter
 from community.forums import access
 from community.forums.models import ForumCategory
+from community.ids import query_int
 from community.search import service, terms
 from community.search.models import KINDS
 from community.search.service import Hit
@@ -38,10 +39,10 @@ def _criteria() -> Criteria:
     solved = request.args.get("solved", "")
     return Criteria(
         q=" ".join(request.args.get("q", "").split())[:200],
-        category_id=request.args.get("category", type=int),
+        category_id=query_int("category"),
         author=request.args.get("author", "").strip().lstrip("@")[:40],
         solved=solved if solved in SOLVED else "",
-        page=min(max(1, request.args.get("page", 1, type=int) or 1), service.MAX_PAGE),
+        page=min(query_int("page", 1), service.MAX_PAGE),
         kind=request.args.get("kind", "") if request.args.get("kind") in KINDS else "",
     )
 
