@@ -39,7 +39,6 @@ under a fresh directory of bench/out/ (gitignored). See docs/BENCHMARKS.md, "Ide
 from __future__ import annotations
 
 import argparse
-import http.cookies
 import json
 import os
 import random
@@ -50,9 +49,7 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -64,7 +61,7 @@ if str(ROOT) not in sys.path:  # run as a script: make ``bench`` and ``community
 from sqlalchemy.exc import SQLAlchemyError  # noqa: E402
 
 from bench import ideas_seed  # noqa: E402
-from bench.common import bench_env, csrf_token, warn_log_problems  # noqa: E402
+from bench.common import Client, bench_env, csrf_token, warn_log_problems  # noqa: E402
 from bench.pages import (  # noqa: E402
     OTHER_LOAD_WARN,
     THREADS,
@@ -338,44 +335,15 @@ def explain_and_time(url: str, workdir: Path, runs: int = 30) -> tuple[dict, dic
 # --- HTTP ------------------------------------------------------------------------------------
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
+class Browser(Client):
+    """bench.common's client, under the User-Agent wrk sends too (sessions are "strong"-
+    protected: the logged-in cookie must come with the same agent)."""
 
-
-_opener = urllib.request.build_opener(_NoRedirect)
-
-
-class Browser:
-    """urllib with the cookies kept by hand (the session cookie is Secure in production,
-    which a cookie jar would not send over plain http to 127.0.0.1)."""
+    user_agent = USER_AGENT
 
     def __init__(self, base: str) -> None:
-        self.base = base
-        self.cookies: dict[str, str] = {}
-
-    @property
-    def cookie_header(self) -> str:
-        return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-
-    def request(self, method: str, path: str, form: dict | None = None):
-        data = urllib.parse.urlencode(form).encode() if form is not None else None
-        request = urllib.request.Request(self.base + path, data=data, method=method)
-        request.add_header("User-Agent", USER_AGENT)
-        if self.cookies:
-            request.add_header("Cookie", self.cookie_header)
-        try:
-            response = _opener.open(request, timeout=10)
-        except urllib.error.HTTPError as error:
-            response = error
-        with response:
-            body = response.read().decode("utf-8", "replace")
-            for header in response.headers.get_all("Set-Cookie") or []:
-                jar = http.cookies.SimpleCookie()
-                jar.load(header)
-                for name, morsel in jar.items():
-                    self.cookies[name] = morsel.value
-            return response.status, response.headers.get("Location") or "", body
+        address = urllib.parse.urlsplit(base)
+        super().__init__(address.hostname, address.port, timeout=10)
 
 
 def check_list_page(base: str, url: str, sort: str, per_page: int) -> None:
