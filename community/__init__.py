@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 
 from flask import Flask
@@ -10,6 +11,24 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from community import database, ids, security
 from community.config import ROOT, Config
 from community.extensions import db
+
+# The domains, lowest layer first (docs/ARCHITECTURE.md). Each is a package whose
+# ``init_app(app)`` registers what it brings: blueprint, CLI group, its part of a member's
+# export and deletion, moderation subjects, notification and search kinds, profile sections,
+# refusal messages. A new domain is its folder plus one line here.
+DOMAINS = (
+    "community.accounts",
+    "community.trust",
+    "community.moderation",
+    "community.notify",
+    "community.search",
+    "community.clubs",
+    "community.groups",
+    "community.ideas",
+    "community.forums",
+    "community.demo",
+    "community.core",
+)
 
 
 class Cercle(Flask):
@@ -40,14 +59,14 @@ def create_app(config: object | None = None) -> Flask:
 
     security.init_body_limit(app)  # first: before CSRF or anything reads the body
     _init_extensions(app)
-    _register_blueprints(app)
 
-    from community import cli, errors, templating
+    from community import errors, templating
 
     errors.init_error_handlers(app)
     security.init_security_headers(app)
     templating.init_templating(app)
-    cli.init_cli(app)
+    for name in DOMAINS:
+        importlib.import_module(name).init_app(app)
 
     if app.config["CHECK_MIGRATIONS"]:
         from community import dbcheck
@@ -63,7 +82,7 @@ def create_app(config: object | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from community import i18n, models  # noqa: F401  (models registered for Alembic)
+    from community import i18n
     from community.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
@@ -91,24 +110,3 @@ def _init_extensions(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     login_manager.login_message = _l("Please log in to see this page.")
-    from community.accounts.sessions import load_member
-
-    login_manager.user_loader(load_member)
-
-
-def _register_blueprints(app: Flask) -> None:
-    from community.accounts.views import bp as accounts
-    from community.core.views import bp as core
-    from community.forums.views import bp as forums
-    from community.ideas.views import bp as ideas
-    from community.moderation.views import bp as moderation
-    from community.notify.views import bp as notify
-    from community.search.views import bp as search
-
-    app.register_blueprint(core)
-    app.register_blueprint(accounts)
-    app.register_blueprint(ideas)
-    app.register_blueprint(notify)
-    app.register_blueprint(moderation)
-    app.register_blueprint(search)
-    app.register_blueprint(forums)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import enum
+
+import sqlalchemy as sa
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -37,3 +40,17 @@ babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 # A request run again after a lost race (community/database.py) was counted on its first run.
 limiter.request_filter(is_retry)
+
+
+def enum_column(cls: type[enum.Enum], name: str) -> sa.Enum:
+    """An enum stored by value as a string, with a CHECK constraint (same on both databases):
+    the column type every domain's models use for their enums."""
+    return sa.Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )

@@ -1,10 +1,16 @@
-"""Security headers on every response; request bodies kept within MAX_CONTENT_LENGTH."""
+"""Security headers on every response; request bodies kept within MAX_CONTENT_LENGTH; where a
+"next" link may lead."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import io
+from urllib.parse import urlsplit
 
-from flask import Flask, abort, request
+from flask import Flask, abort, current_app, request
+
+from community.netaddr import network_of
 
 # No inline script or style anywhere: every script and stylesheet is a file under /static.
 CSP = (
@@ -62,3 +68,36 @@ def init_security_headers(app: Flask) -> None:
         if app.config.get("SESSION_COOKIE_SECURE"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
+
+
+def safe_next(target: str | None) -> str | None:
+    """A local path to go back to, never another site (open redirects) nor a header break."""
+    if not target or target.startswith("//") or "\\" in target or len(target) > 2000:
+        return None
+    if any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return None
+    try:
+        parts = urlsplit(target)
+    except ValueError:
+        return None
+    return target if not parts.scheme and not parts.netloc and target.startswith("/") else None
+
+
+# ---- keyed hashes: addresses and devices are never stored in clear ----
+
+def keyed_hash(value: str, purpose: str) -> str:
+    """HMAC-SHA256 of a value with a key derived from SECRET_KEY for this purpose."""
+    secret = current_app.config["SECRET_KEY"].encode()
+    key = hmac.new(secret, f"cercle:{purpose}".encode(), hashlib.sha256).digest()
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+
+
+def hash_ip(ip: str | None) -> tuple[str | None, str | None]:
+    """(hash of the address, hash of its /24 or /48 network); (None, None) if unparsable."""
+    if not ip:
+        return None, None
+    try:
+        network = network_of(ip)
+    except ValueError:
+        return None, None
+    return keyed_hash(ip, "ip"), keyed_hash(network, "net")

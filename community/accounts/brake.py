@@ -31,10 +31,10 @@ from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from community.accounts import service, tokens
+from community.accounts.emails import normalize_email
 from community.accounts.models import User
 from community.accounts.passwords import verify_password
-from community.trust import door
-from community.trust import service as trust
+from community.security import keyed_hash
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ def check_login(email: str, password: str, device_cookie: str | None) -> LoginCh
     if nonce:
         counter = (_NAMESPACE, "device", nonce)
     else:
-        counter = (_NAMESPACE, "account", trust.keyed_hash(door.normalize_email(email), "login"))
+        counter = (_NAMESPACE, "account", keyed_hash(normalize_email(email), "login"))
         if not counters.below(limit, *counter):
             return LoginCheck(braked=True)
     if verify_password(user.password_hash if user else None, password):

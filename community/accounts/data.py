@@ -73,8 +73,10 @@ def _invitations(user: User) -> list[dict]:
     ]
 
 
-register_exporter("profile", _profile)
-register_exporter("invitations_sent", _invitations)
+def register() -> None:
+    """The accounts' own sections of the export."""
+    register_exporter("profile", _profile)
+    register_exporter("invitations_sent", _invitations)
 
 
 def export_member_data(user: User) -> dict:

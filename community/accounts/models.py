@@ -11,7 +11,7 @@ from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from community.extensions import db
+from community.extensions import db, enum_column
 from community.timeutil import utcnow
 
 
@@ -23,19 +23,6 @@ class Role(enum.Enum):
 
 
 STAFF_ROLES = frozenset({Role.MODERATOR, Role.PRODUCT, Role.ADMIN})
-
-
-def _enum(cls: type[enum.Enum], name: str) -> sa.Enum:
-    """An enum stored by value as a string, with a CHECK constraint (same on both databases)."""
-    return sa.Enum(
-        cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=20,
-        values_callable=lambda members: [m.value for m in members],
-        validate_strings=True,
-    )
 
 
 class User(UserMixin, db.Model):
@@ -59,7 +46,7 @@ class User(UserMixin, db.Model):
     session_nonce: Mapped[str] = mapped_column(
         sa.String(32), default=lambda: secrets.token_hex(8)
     )
-    role: Mapped[Role] = mapped_column(_enum(Role, "user_role"), default=Role.MEMBER)
+    role: Mapped[Role] = mapped_column(enum_column(Role, "user_role"), default=Role.MEMBER)
     bio: Mapped[str | None] = mapped_column(sa.String(2000))
     company: Mapped[str | None] = mapped_column(sa.String(100))
     location: Mapped[str | None] = mapped_column(sa.String(100))

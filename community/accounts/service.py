@@ -14,27 +14,25 @@ from flask import current_app, url_for
 from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 
-from community.accounts import invitations, sessions, tokens
+from community.accounts import gates, invitations, sessions, tokens
+from community.accounts.emails import normalize_email
 from community.accounts.models import User
 from community.accounts.passwords import hash_password, password_problems
 from community.extensions import db
 from community.mail import send_mail_later
 from community.text import slugify
 from community.timeutil import utcnow
-from community.trust import door
-from community.trust import service as trust
-from community.trust.models import TrustEventKind
 
 
 @dataclass
 class SignupResult:
     user: User | None = None
-    refusals: list[door.Refusal] = field(default_factory=list)
+    refusals: list[gates.GateRefusal] = field(default_factory=list)
 
     @property
     def looks_accepted(self) -> bool:
         """What the visitor is told: a duplicate e-mail looks exactly like a success."""
-        return self.user is not None or all(r.rule == "duplicate_email" for r in self.refusals)
+        return self.user is not None or all(r.rule == gates.DUPLICATE_EMAIL for r in self.refusals)
 
 
 def user_inputs(display_name: str, email: str) -> list[str]:
@@ -64,7 +62,7 @@ def make_handle(display_name: str) -> str:
 
 
 def find_by_email(email: str) -> User | None:
-    normalized = door.normalize_email(email)
+    normalized = normalize_email(email)
     return db.session.scalar(
         sa.select(User).where(User.email_normalized == normalized, User.deleted_at.is_(None))
     )
@@ -84,31 +82,17 @@ def signup(
     """Create an unverified member, or refuse at the door and log why (one TrustEvent a rule)."""
     email = email.strip()
     domain = email.rpartition("@")[2].lower()
-    normalized = door.normalize_email(email)
+    normalized = normalize_email(email)
     invitation = invitations.find_open(invite_token) if invite_token else None
-    name_stem = door.counter_stem(display_name)
-    email_stem = door.counter_stem(normalized.partition("@")[0])
-    _, net_hash = trust.hash_ip(ip)
-    counts = trust.recent_counts(
-        net_hash=net_hash,
-        device_hash=trust.keyed_hash(device, "device") if device else None,
-        domain=domain,
-        name_stem=name_stem,
-        email_stem=email_stem,
-        duplicate=find_by_email(email) is not None,
+    attempt = gates.SignupAttempt(
+        display_name=display_name, email=email, email_normalized=normalized,
+        email_domain=domain, honeypot=honeypot,
+        elapsed_seconds=tokens.seconds_since_form_start(form_token), ip=ip, device=device,
+        invited=invitation is not None, duplicate_email=find_by_email(email) is not None,
     )
-    attempt = door.SignupAttempt(
-        email_domain=domain,
-        honeypot=honeypot,
-        elapsed_seconds=tokens.seconds_since_form_start(form_token),
-        invited=invitation is not None,
-    )
-    refusals = door.check_signup(attempt, counts, trust.limits_from_config())
-    for refusal in refusals:
-        trust.log_event(TrustEventKind.SIGNUP_REFUSED, refusal.rule, ip=ip, device=device,
-                        domain=domain, detail=refusal.evidence)
+    refusals = gates.check(attempt)
     if refusals:
-        if [r.rule for r in refusals] == ["duplicate_email"]:
+        if [r.rule for r in refusals] == [gates.DUPLICATE_EMAIL]:
             hash_password(password)  # cost the same time as a real signup: no timing oracle
             _tell_owner_of_signup_attempt(find_by_email(email))
         return SignupResult(refusals=refusals)
@@ -125,8 +109,7 @@ def signup(
     db.session.flush()
     if invitation:
         invitations.mark_used(invitation, user)
-    trust.record_signup(ip=ip, device=device, domain=domain, name_stem=name_stem,
-                        email_stem=email_stem, invited=invitation is not None)
+    gates.accepted(attempt)
     send_verification(user)
     return SignupResult(user=user)
 
@@ -268,7 +251,7 @@ def confirm_email_change(token: str) -> User | None:
     if other is not None and other.id != user.id:
         return None
     old = user.email
-    user.email, user.email_normalized = new, door.normalize_email(new)
+    user.email, user.email_normalized = new, normalize_email(new)
     user.email_verified_at = utcnow()
     award_founding_number(user)
     db.session.flush()

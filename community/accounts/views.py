@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import re
 import secrets
-from urllib.parse import urlsplit
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -23,14 +21,13 @@ from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 from sqlalchemy.exc import IntegrityError
 
 from community import database
-from community.accounts import brake, invitations, service, sessions, tokens
+from community.accounts import brake, invitations, profiles, service, sessions, tokens
+from community.accounts.blueprint import bp
 from community.accounts.forms import LoginForm, NewPasswordForm, ResetRequestForm, SignupForm
 from community.accounts.models import User
 from community.extensions import db, limiter
-from community.trust.messages import refusal_messages
-
-bp = Blueprint("accounts", __name__)
-bp.record_once(lambda state: brake.init_app(state.app))
+from community.refusals import known_codes, message_for
+from community.security import safe_next
 
 DEVICE_COOKIE = "cercle_device"
 HANDLE = re.compile(r"[a-z0-9-]{1,40}")
@@ -61,17 +58,14 @@ def log_in(user: User, remember: bool) -> None:
     login_user(user, remember=remember)
 
 
-def safe_next(target: str | None) -> str | None:
-    """A local path to go back to, never another site (open redirects) nor a header break."""
-    if not target or target.startswith("//") or "\\" in target or len(target) > 2000:
-        return None
-    if any(ord(c) < 32 or ord(c) == 127 for c in target):
-        return None
-    try:
-        parts = urlsplit(target)
-    except ValueError:
-        return None
-    return target if not parts.scheme and not parts.netloc and target.startswith("/") else None
+def gate_messages(refusals) -> list[str]:
+    """One message per refusal (a duplicate e-mail says nothing: it looks like a success)."""
+    seen: list[str] = []
+    for refusal in refusals:
+        code = f"signup.{refusal.rule}"
+        if code in known_codes() and message_for(code) not in seen:
+            seen.append(message_for(code))
+    return seen
 
 
 def _signup_page(form: SignupForm, status: int = 200):
@@ -114,7 +108,7 @@ def signup():
         return render_template("accounts/check_inbox.html", email=form.email.data)
     if result.looks_accepted:
         return render_template("accounts/check_inbox.html", email=form.email.data)
-    form.form_errors.extend(refusal_messages(result.refusals))
+    form.form_errors.extend(gate_messages(result.refusals))
     return _signup_page(form, 422)
 
 
@@ -211,9 +205,8 @@ def profile(handle: str):
     user = db.first_or_404(db.select(User).where(User.handle == handle))
     if user.is_deleted:
         abort(404)
-    from community.forums import access, queries  # the forums part of the profile
-    forum = queries.member_stats(user, access.visible_category_ids(current_user))
-    return render_template("accounts/profile.html", user=user, forum=forum)
+    return render_template("accounts/profile.html", user=user,
+                           sections=profiles.sections_for(user, current_user))
 
 
 @bp.route("/verify/resend", methods=["POST"])
@@ -226,5 +219,3 @@ def resend_verification():
         flash(_("We sent you a new link."), "info")
     return redirect(url_for("accounts.settings"))
 
-
-from community.accounts import settings  # noqa: E402,F401  (routes on the same blueprint)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import (
-    Blueprint,
     current_app,
     make_response,
     redirect,
@@ -15,11 +14,10 @@ from flask import (
 from flask_login import current_user
 
 from community.accounts.forms import LanguageForm
-from community.accounts.views import safe_next
+from community.core.blueprint import bp
 from community.extensions import db
 from community.i18n import LANG_COOKIE
-
-bp = Blueprint("core", __name__)
+from community.security import safe_next
 
 
 @bp.route("/")

@@ -8,8 +8,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from community.accounts.models import User, _enum
-from community.extensions import db
+from community.accounts.models import User
+from community.extensions import db, enum_column
 from community.timeutil import utcnow
 
 
@@ -198,7 +198,7 @@ class Watch(db.Model):
     topic_id: Mapped[int | None] = mapped_column(sa.ForeignKey("topics.id", ondelete="CASCADE"))
     category_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("forum_categories.id", ondelete="CASCADE"))
-    level: Mapped[WatchLevel] = mapped_column(_enum(WatchLevel, "watch_level"),
+    level: Mapped[WatchLevel] = mapped_column(enum_column(WatchLevel, "watch_level"),
                                               default=WatchLevel.WATCHING)
 
 

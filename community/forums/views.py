@@ -2,68 +2,29 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from community import database
 from community.accounts.decorators import verified_required
 from community.extensions import db
 from community.forms import ActionForm
 from community.forums import access, qa, queries, service
+from community.forums.blueprint import bp
 from community.forums.forms import EditForm, FlagForm, ReplyForm, TopicForm
-from community.forums.models import ForumCategory, Post, Topic, WatchLevel
+from community.forums.models import Post, WatchLevel
+from community.forums.pages import (
+    category_or_404,
+    csrf_checked,
+    post_or_404,
+    refuse,
+    topic_or_404,
+    topic_url,
+)
 from community.ids import query_int
 from community.moderation import service as moderation
 from community.text import render_markdown
-
-bp = Blueprint("forums", __name__)
-
-REFUSALS = {
-    "unverified": _l("Please confirm your e-mail address before posting."),
-    "locked": _l("This topic is closed to new replies."),
-    "links": _l("New members may include at most 2 links per post. Links open up after a "
-                "week of membership."),
-    "rate": _l("You are posting very fast: please wait a while before posting again."),
-    "helpful": _l("You cannot mark this post as helpful."),
-    "forbidden": _l("Only the question's author or the team can do this."),
-    "not_an_answer": _l("Only a visible reply can be the accepted answer."),
-}
-
-
-def category_or_404(slug: str) -> ForumCategory:
-    category = db.first_or_404(select(ForumCategory).where(ForumCategory.slug == slug))
-    if not access.can_see(current_user, category):
-        abort(404)  # a restricted category does not even admit it exists
-    return category
-
-
-def topic_or_404(topic_id: int) -> Topic:
-    topic = db.get_or_404(Topic, topic_id)
-    if not access.can_see(current_user, topic.category):
-        abort(404)
-    if (topic.hidden or topic.deleted_at) and not access.is_moderator(current_user):
-        abort(404)
-    return topic
-
-
-def post_or_404(post_id: int) -> Post:
-    post = db.get_or_404(Post, post_id)
-    topic_or_404(post.topic_id)
-    return post
-
-
-def topic_url(topic: Topic, page: int = 1, anchor: str | None = None) -> str:
-    return url_for("forums.topic", topic_id=topic.id, slug=topic.slug,
-                   page=page if page > 1 else None, _anchor=anchor)
-
-
-def refuse(reasons) -> None:
-    db.session.rollback()
-    for reason in reasons:
-        flash(str(REFUSALS.get(reason, reason)), "error")
 
 
 @bp.route("/forums")
@@ -215,12 +176,6 @@ def history(post_id: int):
                            revisions=service.revisions(post))
 
 
-def csrf_checked() -> None:
-    """One-button actions carry only a CSRF token: without a valid one, 400."""
-    if not ActionForm().validate_on_submit():
-        abort(400)
-
-
 @bp.route("/p/<int:post_id>/delete", methods=["POST"])
 @verified_required
 def delete(post_id: int):
@@ -368,13 +323,7 @@ def feed():
     return Response(xml, mimetype="application/atom+xml")
 
 
-from community.forums import export, notices, subjects, views_team  # noqa: E402,F401
 
-
-@bp.record_once
-def _teach_other_domains(state) -> None:
-    """When the forums join an app: their part of a member's export and deletion, their
-    subjects in moderation, and the wording of their notifications."""
-    export.register()
-    subjects.register()
-    notices.register()
+def profile_section(user, reader):
+    """The forums' part of a profile: posts and helpfulness, counted where the reader sees."""
+    return queries.member_stats(user, access.visible_category_ids(reader))

@@ -13,6 +13,7 @@ from community.accounts.decorators import role_required, staff_required
 from community.accounts.models import Role
 from community.extensions import db
 from community.forums import access, admin, moderate, qa, queries
+from community.forums.blueprint import bp
 from community.forums.forms import (
     CategoryForm,
     FaqForm,
@@ -22,8 +23,7 @@ from community.forums.forms import (
     SplitForm,
 )
 from community.forums.models import FaqEntry, ForumCategory, Topic
-from community.forums.views import (
-    bp,
+from community.forums.pages import (
     csrf_checked,
     post_or_404,
     refuse,

@@ -61,11 +61,3 @@ class OutcomeForm(FlaskForm):
         SelectChoice("solved", _l("Yes")), SelectChoice("partly", _l("Partly")),
         SelectChoice("not_solved", _l("No"))])
     submit = SubmitField(_l("Send my answer"))
-
-
-class DigestForm(FlaskForm):
-    email_digest = RadioField(_l("E-mail me about the ideas I follow"), validators=[required()],
-                              choices=[SelectChoice("instant", _l("At once")),
-                                       SelectChoice("daily", _l("Once a day, in a digest")),
-                                       SelectChoice("off", _l("Never"))])
-    submit = SubmitField(_l("Save"))

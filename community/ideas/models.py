@@ -8,8 +8,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from community.accounts.models import User, _enum
-from community.extensions import db
+from community.accounts.models import User
+from community.extensions import db, enum_column
 from community.timeutil import utcnow
 
 
@@ -59,7 +59,7 @@ class Idea(db.Model):
     category_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("idea_categories.id", ondelete="SET NULL"), index=True
     )
-    status: Mapped[Status] = mapped_column(_enum(Status, "idea_status"), default=Status.OPEN)
+    status: Mapped[Status] = mapped_column(enum_column(Status, "idea_status"), default=Status.OPEN)
     merged_into_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("ideas.id", ondelete="SET NULL")
     )
@@ -183,8 +183,8 @@ class StatusChange(db.Model):
         sa.ForeignKey("ideas.id", ondelete="CASCADE"), index=True
     )
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    from_status: Mapped[Status] = mapped_column(_enum(Status, "idea_status_from"))
-    to_status: Mapped[Status] = mapped_column(_enum(Status, "idea_status_to"))
+    from_status: Mapped[Status] = mapped_column(enum_column(Status, "idea_status_from"))
+    to_status: Mapped[Status] = mapped_column(enum_column(Status, "idea_status_to"))
     note_html: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
@@ -221,7 +221,7 @@ class ShipFeedback(db.Model):
     user_id: Mapped[int] = mapped_column(
         sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
-    outcome: Mapped[Outcome] = mapped_column(_enum(Outcome, "ship_outcome"))
+    outcome: Mapped[Outcome] = mapped_column(enum_column(Outcome, "ship_outcome"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -21,12 +20,11 @@ from community.accounts.decorators import verified_required
 from community.extensions import db
 from community.forms import ActionForm
 from community.ideas import queries, service, similar, triage
+from community.ideas.blueprint import bp
 from community.ideas.forms import IdeaForm, VoteForm
 from community.ideas.forms_triage import CommentForm, MergeForm, OutcomeForm, StatusForm
 from community.ideas.models import Idea, Status
 from community.ids import query_int
-
-bp = Blueprint("ideas", __name__)
 
 REFUSALS = {
     "unverified": _l("Please confirm your e-mail address before voting."),
@@ -153,7 +151,3 @@ def unvote(idea_id: int):
         flash(_("Your vote is withdrawn."), "info")
     return redirect(url_for("ideas.detail", idea_id=idea.id, slug=idea.slug))
 
-
-from community.ideas import export, views_member, views_team  # noqa: E402,F401
-
-export.register()

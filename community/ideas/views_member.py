@@ -21,9 +21,9 @@ from community.accounts.decorators import verified_required
 from community.extensions import db
 from community.forms import ActionForm
 from community.ideas import priorities, service
+from community.ideas.blueprint import bp
 from community.ideas.forms import PriorityForm
 from community.ideas.models import Idea, Status, StatusChange, Vote
-from community.ideas.views import bp
 
 
 @bp.route("/priorities")

@@ -13,6 +13,7 @@ from community.accounts.decorators import role_required, verified_required
 from community.accounts.models import Role
 from community.extensions import db
 from community.ideas import triage
+from community.ideas.blueprint import bp
 from community.ideas.forms_triage import (
     BulkStatusForm,
     CommentForm,
@@ -21,7 +22,6 @@ from community.ideas.forms_triage import (
     StatusForm,
 )
 from community.ideas.models import Idea, Outcome, Status
-from community.ideas.views import bp
 
 MESSAGES = {
     "note_required": _l("Declining needs a public explanation: say why."),

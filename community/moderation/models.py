@@ -8,8 +8,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from community.accounts.models import User, _enum
-from community.extensions import db
+from community.accounts.models import User
+from community.extensions import db, enum_column
 from community.timeutil import utcnow
 
 
@@ -46,19 +46,19 @@ class Flag(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[FlagKind] = mapped_column(_enum(FlagKind, "flag_kind"))
+    kind: Mapped[FlagKind] = mapped_column(enum_column(FlagKind, "flag_kind"))
     subject_type: Mapped[str] = mapped_column(sa.String(20))
     subject_id: Mapped[int]
     reporter_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"))
-    reason: Mapped[FlagReason] = mapped_column(_enum(FlagReason, "flag_reason"))
+    reason: Mapped[FlagReason] = mapped_column(enum_column(FlagReason, "flag_reason"))
     # The member's own words, plain text.
     note: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
     detector: Mapped[str | None] = mapped_column(sa.String(40))
     score: Mapped[float | None]
     # What a moderator needs to decide: the timeline, the cluster, the similar texts.
     evidence: Mapped[dict | None] = mapped_column(sa.JSON)
-    state: Mapped[FlagState] = mapped_column(_enum(FlagState, "flag_state"),
+    state: Mapped[FlagState] = mapped_column(enum_column(FlagState, "flag_state"),
                                              default=FlagState.OPEN)
     # Accounts are anonymised, never removed, so SET NULL does not fight the CHECK above.
     decided_by_id: Mapped[int | None] = mapped_column(

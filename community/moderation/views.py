@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -12,10 +12,8 @@ from community.accounts.models import Role
 from community.extensions import db
 from community.ids import query_int
 from community.moderation import service
+from community.moderation.blueprint import bp
 from community.moderation.forms import KIND_LABELS, REASON_LABELS, STATE_LABELS, DecisionForm
-
-bp = Blueprint("moderation", __name__, url_prefix="/moderation")
-service.register_export()
 
 LABELS = {"reason_label": REASON_LABELS.get, "state_label": STATE_LABELS.get,
           "kind_label": KIND_LABELS.get, "evidence_text": service.evidence_text}

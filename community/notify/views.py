@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from community.extensions import db
 from community.forms import ActionForm
-from community.ideas.forms_triage import DigestForm
 from community.notify import service
-
-bp = Blueprint("notify", __name__)
+from community.notify.blueprint import bp
+from community.notify.forms import DigestForm
 
 
 @bp.route("/notifications")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_login import current_user
 
 from community.accounts.models import User
@@ -14,10 +14,9 @@ from community.forums import access
 from community.forums.models import ForumCategory
 from community.ids import query_int
 from community.search import service, terms
+from community.search.blueprint import bp
 from community.search.models import KINDS
 from community.search.service import Hit
-
-bp = Blueprint("search", __name__)
 
 # Per client address, for requests that search (opening the empty form is free).
 RATE_LIMIT = "30 per minute;600 per hour"

@@ -7,16 +7,14 @@ Thresholds come in as a :class:`DoorLimits`, built from configuration.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import unicodedata
 from dataclasses import dataclass
 
 from disposable_email_domains import blocklist as _DISPOSABLE
 
-# Providers where dots in the local part are ignored when delivering.
-DOT_BLIND_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
-DOMAIN_ALIASES = {"googlemail.com": "gmail.com"}
+from community.accounts.emails import normalize_email  # noqa: F401  (the door's vocabulary)
+from community.netaddr import network_of  # noqa: F401
 
 _COUNTER = re.compile(r"^(?P<stem>.*?)[\W_]*(?P<counter>\d+)$")
 
@@ -64,20 +62,6 @@ def is_disposable(domain: str) -> bool:
     return any(".".join(labels[i:]) in _DISPOSABLE for i in range(len(labels) - 1))
 
 
-def normalize_email(address: str) -> str:
-    """The address as one person's mailbox: case folded, +tag removed, Gmail dots removed.
-
-    ``A.Lice+news@GoogleMail.com`` -> ``alice@gmail.com``. The +tag is removed for every
-    domain (sub-addressing is near universal); dots only where the provider ignores them.
-    """
-    local, _, domain = address.strip().lower().rpartition("@")
-    domain = DOMAIN_ALIASES.get(domain, domain)
-    local = local.split("+", 1)[0]
-    if domain in DOT_BLIND_DOMAINS:
-        local = local.replace(".", "")
-    return f"{local}@{domain}"
-
-
 def counter_stem(name: str) -> str | None:
     """The stem of a name that ends in a counter, else None.
 
@@ -91,15 +75,6 @@ def counter_stem(name: str) -> str | None:
         return None
     stem = re.sub(r"[\W_]+", "", match.group("stem"))
     return stem or None
-
-
-def network_of(ip: str) -> str:
-    """The /24 (IPv4) or /48 (IPv6) network an address belongs to, as text."""
-    address = ipaddress.ip_address(ip)
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
-    prefix = 24 if address.version == 4 else 48
-    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
 
 
 def check_signup(

@@ -1,4 +1,5 @@
-"""What a refused visitor reads, per rule: clear, in their language, revealing no account."""
+"""What a refused visitor reads, per door rule: clear, in their language, revealing no account.
+Registered as the refusal codes ``"signup.<rule>"`` (``community/accounts/gates.py``)."""
 
 from __future__ import annotations
 
@@ -29,11 +30,4 @@ MESSAGES = {
 }
 
 
-def refusal_messages(refusals) -> list[str]:
-    """One message per refusal (duplicate e-mails say nothing: they look like a success)."""
-    seen: list[str] = []
-    for refusal in refusals:
-        message = MESSAGES.get(refusal.rule)
-        if message is not None and str(message) not in seen:
-            seen.append(str(message))
-    return seen
+REFUSALS = {f"signup.{rule}": message for rule, message in MESSAGES.items()}

@@ -8,8 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from community.accounts.models import _enum
-from community.extensions import db
+from community.extensions import db, enum_column
 from community.timeutil import utcnow
 
 
@@ -25,7 +24,7 @@ class TrustEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    kind: Mapped[TrustEventKind] = mapped_column(_enum(TrustEventKind, "trust_event_kind"))
+    kind: Mapped[TrustEventKind] = mapped_column(enum_column(TrustEventKind, "trust_event_kind"))
     rule: Mapped[str] = mapped_column(sa.String(40), index=True)
     # Keyed hashes only (HMAC with a server secret): never an address in clear.
     ip_hash: Mapped[str | None] = mapped_column(sa.String(64))

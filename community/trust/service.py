@@ -2,35 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 
 from community.extensions import db
+from community.security import hash_ip, keyed_hash  # noqa: F401  (used by the trust domain)
 from community.timeutil import utcnow
 from community.trust import door
 from community.trust.models import SignupRecord, TrustEvent, TrustEventKind
-
-
-def keyed_hash(value: str, purpose: str) -> str:
-    """HMAC-SHA256 of a value with a key derived from SECRET_KEY for this purpose."""
-    secret = current_app.config["SECRET_KEY"].encode()
-    key = hmac.new(secret, f"cercle:{purpose}".encode(), hashlib.sha256).digest()
-    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
-
-
-def hash_ip(ip: str | None) -> tuple[str | None, str | None]:
-    """(hash of the address, hash of its /24 or /48 network); (None, None) if unparsable."""
-    if not ip:
-        return None, None
-    try:
-        network = door.network_of(ip)
-    except ValueError:
-        return None, None
-    return keyed_hash(ip, "ip"), keyed_hash(network, "net")
 
 
 def limits_from_config() -> door.DoorLimits:

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from community.accounts import data, invitations, service, sessions
+from community.accounts.blueprint import bp
 from community.accounts.decorators import verified_required
 from community.accounts.forms import (
     ChangeEmailForm,
@@ -19,7 +20,7 @@ from community.accounts.forms import (
     ProfileForm,
 )
 from community.accounts.passwords import verify_password
-from community.accounts.views import REMEMBER_COOKIE, bp, log_in
+from community.accounts.views import REMEMBER_COOKIE, log_in
 from community.extensions import db
 from community.forms import ActionForm
 

@@ -1,0 +1,22 @@
+"""Accounts: members, sessions, the sign-up path (with gates other domains put on it), profile
+pages (with sections other domains add), the member's export and deletion (with parts other
+domains add). The lowest domain: it imports only the base layer."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from community.accounts import brake, context, data, views, views_settings  # noqa: F401
+    from community.accounts.blueprint import bp
+    from community.accounts.cli import users
+    from community.accounts.sessions import load_member
+    from community.extensions import login_manager
+
+    app.register_blueprint(bp)
+    app.cli.add_command(users)
+    brake.init_app(app)
+    data.register()
+    login_manager.user_loader(load_member)
+    app.context_processor(context.for_templates)

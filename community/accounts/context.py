@@ -1,0 +1,26 @@
+"""What every page's layout needs from accounts: the language picker and the log-out button."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_babel import get_locale
+from flask_login import current_user
+
+from community.accounts.forms import LanguageForm
+from community.accounts.models import Role
+from community.forms import ActionForm
+
+
+def for_templates() -> dict:
+    locale = str(get_locale() or "en")
+    here = request.full_path if request.query_string else request.path
+    # Forms with a CSRF token put a token in the session, and so a Set-Cookie on the
+    # response: only members (who have a session anyway) get them. Visitors' pages stay
+    # cookie-free and cacheable; their language picker is a GET that only sets a cookie.
+    member = current_user.is_authenticated
+    return {
+        "language_form": LanguageForm(formdata=None, lang=locale, next=here,
+                                      meta={"csrf": member}),
+        "logout_form": ActionForm(formdata=None) if member else None,
+        "roles": Role,
+    }
