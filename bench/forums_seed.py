@@ -689,6 +689,10 @@ def seed(url: str, args, instance_dir: Path) -> dict:
             timer.mark(f"users ({len(rows):,})")
             categories = gen.category_rows()
             last_topics = {row["id"]: row.pop("last_topic_id") for row in categories}
+            # The migrations give a fresh site its empty "General" category: the seed brings
+            # its own categories (a "general" among them), so it replaces it.
+            connection.execute(ForumCategory.__table__.delete().where(
+                ForumCategory.__table__.c.topic_count == 0))
             connection.execute(ForumCategory.__table__.insert(), categories)
         if postgres:
             insert_postgres(engine, gen, timer)

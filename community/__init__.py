@@ -43,8 +43,9 @@ class Cercle(Flask):
         return database.run_retrying(super().dispatch_request, db.session.rollback)
 
 
-def create_app(config: object | None = None) -> Flask:
-    """Build the app: configuration, extensions, blueprints, error pages, CLI."""
+def create_app(config: object | None = None, domains: tuple[str, ...] = DOMAINS) -> Flask:
+    """Build the app: configuration, extensions, error pages, then each domain's ``init_app``
+    (``domains`` is for tests that plug in a domain of their own)."""
     app = Cercle(
         __name__,
         template_folder=str(ROOT / "templates"),
@@ -65,8 +66,9 @@ def create_app(config: object | None = None) -> Flask:
     errors.init_error_handlers(app)
     security.init_security_headers(app)
     templating.init_templating(app)
-    for name in DOMAINS:
-        importlib.import_module(name).init_app(app)
+    with app.app_context():  # registries live on the app (community/registry.py)
+        for name in domains:
+            importlib.import_module(name).init_app(app)
 
     if app.config["CHECK_MIGRATIONS"]:
         from community import dbcheck

@@ -4,7 +4,8 @@ An error page must not need what may have failed: the 500 and 503 pages are rend
 visitor (no member loaded, so no query), in the language of the cookie or of Accept-Language.
 Other error pages are rendered normally, and fall back to the same when the database fails
 while they render. A database that cannot be reached, or that stays busy, answers 503 with
-``Retry-After`` (``community/database.py`` says which errors are which), never a 500.
+``Retry-After`` (``community/database.py`` says which errors are which), never a 500. A rule's
+refusal (``community/refusals.py``) that no view caught answers its status with its message.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from werkzeug.exceptions import HTTPException
 
 from community import database
 from community.extensions import db
+from community.refusals import Refused
 
 # Seconds a client is asked to wait: a lost race clears in moments, an outage takes longer.
 RETRY_AFTER_BUSY = 2
@@ -41,6 +43,13 @@ def init_error_handlers(app: Flask) -> None:
     def csrf_error(error):
         return render_error(400, _l("This form has expired or was sent from elsewhere. Reload "
                                     "the page and try again."))
+
+    @app.errorhandler(Refused)
+    def refused(refusal: Refused):
+        """A rule's refusal no view caught: its status, and its message on the error page.
+        Nothing the refused action wrote is kept."""
+        db.session.rollback()
+        return render_error(refusal.status, refusal.message)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

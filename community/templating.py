@@ -1,11 +1,14 @@
 """What every template can use from the base layer: Markdown, dates for feeds, demo mode, the
-site's name and language. Domains add their own globals and context in their ``init_app``."""
+site's name and language, and the main menu the domains fill (``navigation.py``). Domains add
+their own globals and context in their ``init_app``."""
 
 from __future__ import annotations
 
 from flask import Flask
 from flask_babel import get_locale
+from flask_login import current_user
 
+from community import navigation
 from community.text import cooked
 from community.timeutil import iso
 
@@ -21,6 +24,7 @@ def init_templating(app: Flask) -> None:
             "demo_mode": app.config["CERCLE_ENV"] == "demo",
             "site_name": app.config["SITE_NAME"],
             "current_locale": str(get_locale() or "en"),
+            "main_menu": navigation.main_menu(current_user),
         }
 
 

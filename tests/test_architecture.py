@@ -17,19 +17,16 @@ EXCLUDED = ("translations",)  # top-level directories of the tree that hold no c
 
 # Rule 1: layers, lowest first; a module imports its own layer or lower ones, never higher.
 LAYERS = ("base", "accounts", "platform", "memberships", "content", "app")
-# Package prefix -> layer: a prefix covers itself and all below it, the deepest one wins;
-# the root package's entry covers the root package alone. A new domain is one more entry.
+# Package prefix -> layer for the base and the app; the deepest prefix wins, and the root
+# package's entry covers the root package alone. Each domain declares its own layer in its
+# package (``LAYER = "content"`` in ``community/<domain>/__init__.py``), so a new domain
+# touches no shared file but the DOMAINS tuple; a module in no layer fails the test.
 LAYER_OF = {
     "community": "app",  # community/__init__.py: create_app and DOMAINS
     **{f"community.{name}": "base" for name in (
         "extensions", "config", "database", "dbcheck", "errors", "forms", "ids", "i18n",
-        "mail", "netaddr", "security", "templating", "timeutil", "refusals", "text")},
-    "community.accounts": "accounts",
-    **dict.fromkeys(("community.trust", "community.moderation", "community.notify",
-                     "community.search"), "platform"),
-    **dict.fromkeys(("community.clubs", "community.groups"), "memberships"),
-    **dict.fromkeys(("community.ideas", "community.forums", "community.demo",
-                     "community.core"), "content"),
+        "circles", "mail", "navigation", "netaddr", "registry", "security", "templating",
+        "timeutil", "refusals", "text")},
 }
 # Rule 4: pure modules, relative to the directory holding the package. A listed module that
 # is missing is a violation, never skipped.
@@ -100,11 +97,24 @@ def graph_of(root: Path) -> dict[str, list[tuple[str, int]]]:
     return graph
 
 
-def layer_of(name: str, root_name: str = "community") -> str | None:
-    if name == root_name:
-        return LAYER_OF.get(name)
-    prefixes = [p for p in LAYER_OF if p != root_name and (name + ".").startswith(p + ".")]
-    return LAYER_OF[max(prefixes, key=len)] if prefixes else None
+@functools.cache
+def declared_layers(root: Path) -> dict[str, str]:
+    """Package -> the layer it declares with a module-level ``LAYER = "..."``."""
+    found = {}
+    for init in sorted(root.glob("*/__init__.py")):
+        for node in ast.parse(init.read_text(), str(init)).body:
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and any(
+                    getattr(target, "id", None) == "LAYER" for target in node.targets):
+                found[f"{root.name}.{init.parent.name}"] = node.value.value
+    return found
+
+
+def layer_of(name: str, root: Path) -> str | None:
+    table = {**LAYER_OF, **declared_layers(root)}
+    if name == root.name:
+        return table.get(name)
+    prefixes = [p for p in table if p != root.name and (name + ".").startswith(p + ".")]
+    return table[max(prefixes, key=len)] if prefixes else None
 
 
 def is_views(name: str) -> bool:
@@ -116,8 +126,10 @@ def is_views(name: str) -> bool:
 
 def check_unassigned(root: Path) -> list[str]:
     """Rule 1, none left out: every module belongs to a layer."""
-    return [f"{name}: in no layer (add it to LAYER_OF)"
-            for name in modules_of(root) if layer_of(name, root.name) is None]
+    unknown = [f"{package}: declares an unknown layer {layer!r}"
+               for package, layer in declared_layers(root).items() if layer not in LAYERS]
+    return unknown + [f"{name}: in no layer (LAYER_OF, or LAYER in its domain's package)"
+                      for name in modules_of(root) if layer_of(name, root) is None]
 
 
 def check_layers(root: Path) -> list[str]:
@@ -125,9 +137,9 @@ def check_layers(root: Path) -> list[str]:
     rank = {layer: i for i, layer in enumerate(LAYERS)}
     found = []
     for name, imports in graph_of(root).items():
-        mine = layer_of(name, root.name)
+        mine = layer_of(name, root)
         for target, line in imports:
-            theirs = layer_of(target, root.name) if inside(root, target) else None
+            theirs = layer_of(target, root) if inside(root, target) else None
             if mine and theirs and rank[theirs] > rank[mine]:
                 found.append(f"{name}:{line} imports {target}: upward import "
                              f"(layer {mine} -> higher layer {theirs})")
@@ -215,7 +227,8 @@ def check_views_side_effects(root: Path) -> list[str]:
 
 
 def check_domains_init_app(root: Path) -> list[str]:
-    """Rule 7: the root package's DOMAINS tuple names packages that define init_app(app)."""
+    """Rule 7: the root package's DOMAINS tuple names packages that define init_app(app),
+    lowest layer first (a domain's init_app may rely on what the layers below registered)."""
     init, domains = root / "__init__.py", None
     for stmt in ast.parse(init.read_text()).body if init.is_file() else []:
         targets = getattr(stmt, "targets", [getattr(stmt, "target", None)])  # (Ann)Assign
@@ -232,6 +245,14 @@ def check_domains_init_app(root: Path) -> list[str]:
                    and f.args.args[0].arg == "app" for f in body):
             found.append(f"DOMAINS: {ast.unparse(element)} is no package of the tree "
                          "defining a top-level init_app(app)")
+    rank = {layer: i for i, layer in enumerate(LAYERS)}
+    highest = -1
+    for element in domains.elts:
+        layer = layer_of(str(getattr(element, "value", "")), root)
+        if layer in rank and rank[layer] < highest:
+            found.append(f"DOMAINS: {ast.unparse(element)} (layer {layer}) comes after a "
+                         "higher layer")
+        highest = max(highest, rank.get(layer, -1))
     return found
 
 
@@ -276,8 +297,10 @@ CLEAN = {  # two domains, a pure module, a TYPE_CHECKING-only upward import, rel
     "community/extensions.py": "import typing\nif typing.TYPE_CHECKING:\n"
                                "    import community.ideas\n",
     "community/translations/helper.py": "import flask\n",  # excluded: needs no layer
+    "community/accounts/__init__.py": 'LAYER = "accounts"\n',
     "community/accounts/service.py": "from .. import extensions\n",
-    "community/ideas/__init__.py": "def init_app(app):\n    from community.ideas import views\n",
+    "community/ideas/__init__.py": 'LAYER = "content"\n'
+                                   "def init_app(app):\n    from community.ideas import views\n",
     "community/ideas/blueprint.py": "import flask\nbp = flask.Blueprint('ideas', 'x')\n",
     "community/ideas/views.py": '"""Pages."""\nfrom .blueprint import bp\nfrom . import service\n'
                                 "@bp.route('/')\ndef index(): pass\n",
@@ -285,7 +308,7 @@ CLEAN = {  # two domains, a pure module, a TYPE_CHECKING-only upward import, rel
                                   "from community.accounts import service\n",
     "community/ideas/ranking.py": "import math\nfrom community.ideas import pure_words\n",
     "community/ideas/pure_words.py": "import re\n",
-    "community/forums/__init__.py": "def init_app(app): pass\n",
+    "community/forums/__init__.py": 'LAYER = "content"\ndef init_app(app): pass\n',
     "community/forums/service.py": "from community.ideas import service, init_app\n",
 }
 PURITY = functools.partial(check_purity, pure=("community/ideas/ranking.py",))
@@ -297,6 +320,16 @@ CASES = {  # id: (checker, files changed from CLEAN, fragment of the expected vi
                               "def f():\n    from ..forums import service\n"},
                               "community.accounts.service:2 imports community.forums.service"),
     "unassigned": (check_unassigned, {"community/misc.py": ""}, "community.misc: in no layer"),
+    "domain-declares-no-layer": (check_unassigned, {"community/forums/__init__.py":
+                                 "def init_app(app): pass\n"}, "community.forums: in no layer"),
+    "unknown-layer": (check_unassigned, {"community/forums/__init__.py":
+                      'LAYER = "contnet"\ndef init_app(app): pass\n'},
+                      "community.forums: declares an unknown layer 'contnet'"),
+    "domains-out-of-order": (check_domains_init_app, {"community/__init__.py":
+                             'DOMAINS = ("community.ideas", "community.accounts")\n',
+                             "community/accounts/__init__.py":
+                             'LAYER = "accounts"\ndef init_app(app): pass\n'},
+                             "'community.accounts' (layer accounts) comes after a higher layer"),
     "views-of-another-domain": (check_views_isolation, {"community/forums/service.py":
                                 "from community.ideas.views_team import x\n"},
                                 "domain forums imports the views of domain ideas"),
@@ -321,7 +354,8 @@ CASES = {  # id: (checker, files changed from CLEAN, fragment of the expected vi
                            "community.forums.views_team:2: defines a Blueprint"),
     "no-domains": (check_domains_init_app, {"community/__init__.py": "X = 1\n"},
                    "no module-level tuple DOMAINS"),
-    "no-init-app": (check_domains_init_app, {"community/forums/__init__.py": "def init(a): 0"},
+    "no-init-app": (check_domains_init_app, {"community/forums/__init__.py":
+                    'LAYER = "content"\ndef init(a): 0'},
                     "DOMAINS: 'community.forums' is no package of the tree defining"),
 }
 ALL_CHECKS = (check_unassigned, check_layers, check_views_isolation, PURITY, check_cycles,

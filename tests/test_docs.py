@@ -21,3 +21,17 @@ def test_ci_runs_exactly_the_readme_test_command():
     assert ci_lines[-1] == "./scripts/test"
     assert "\n./scripts/test\n" in readme and "\n./scripts/serve\n" in readme
     assert "export CI=true" in ci_lines
+
+
+def test_the_architecture_page_names_every_domain_and_registry():
+    from community import DOMAINS
+
+    page = (ROOT / "docs" / "ARCHITECTURE.md").read_text()
+    missing = [name for name in DOMAINS if f'"{name}"' not in page]
+    assert missing == [], f"docs/ARCHITECTURE.md does not list these domains: {missing}"
+    source = "\n".join(p.read_text() for p in (ROOT / "community").rglob("*.py"))
+    registries = set(re.findall(r"registry\.table\(\"(\w+)\"\)", source))
+    assert len(registries) >= 5
+    registers = set(re.findall(r"^def (register_\w+)\(", source, re.M))
+    undocumented = sorted(name for name in registers if name not in page)
+    assert undocumented == [], f"document these registries in docs/ARCHITECTURE.md: {undocumented}"

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from flask import Flask
 
+LAYER = "accounts"  # docs/ARCHITECTURE.md: it imports only its layer and those below
+
 
 def init_app(app: Flask) -> None:
     from community.accounts import brake, context, data, views, views_settings  # noqa: F401

@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 
+from community import registry
 from community.accounts import invitations, sessions
 from community.accounts.models import User
 from community.extensions import db
@@ -16,21 +17,17 @@ from community.timeutil import iso as _iso
 from community.timeutil import utcnow
 
 Exporter = Callable[[User], object]
-_EXPORTERS: dict[str, Exporter] = {}
 
 
 def register_exporter(name: str, exporter: Exporter) -> None:
     """Add a section to every member's export (``exporter(user)`` returns JSON-able data)."""
-    _EXPORTERS[name] = exporter
-
-
-_ERASERS: dict[str, Callable[[User], None]] = {}
+    registry.table("exports")[name] = exporter
 
 
 def register_eraser(name: str, eraser: Callable[[User], None]) -> None:
     """Add a step to account deletion: a domain removes what is personal and not a contribution
     (what the member watches or read, their memberships); contributions stay, anonymised."""
-    _ERASERS[name] = eraser
+    registry.table("erasers")[name] = eraser
 
 
 def update_profile(user: User, **fields: str | None) -> None:
@@ -82,7 +79,7 @@ def register() -> None:
 def export_member_data(user: User) -> dict:
     """Everything the member wrote and did, as one JSON-able document."""
     document = {"format": "cercle-export/1", "exported_at": _iso(utcnow())}
-    for name, exporter in _EXPORTERS.items():
+    for name, exporter in registry.table("exports").items():
         document[name] = exporter(user)
     return document
 
@@ -102,6 +99,6 @@ def delete_account(user: User) -> None:
     user.handle = f"deleted-{user.id}"
     user.founding_number = None
     user.deleted_at = utcnow()
-    for eraser in _ERASERS.values():
+    for eraser in registry.table("erasers").values():
         eraser(user)
     db.session.flush()

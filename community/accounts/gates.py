@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from community import registry
+
 DUPLICATE_EMAIL = "duplicate_email"
 
 
@@ -42,21 +44,18 @@ class SignupGate(Protocol):
     def accepted(self, attempt: SignupAttempt) -> None: ...
 
 
-_GATES: dict[str, SignupGate] = {}
-
-
 def register_gate(name: str, gate: SignupGate) -> None:
     """Put a gate on the sign-up path (once per name; registering again replaces it)."""
-    _GATES[name] = gate
+    registry.table("signup_gates")[name] = gate
 
 
 def check(attempt: SignupAttempt) -> list[GateRefusal]:
     refusals: list[GateRefusal] = []
-    for gate in _GATES.values():
+    for gate in registry.table("signup_gates").values():
         refusals.extend(gate.check(attempt))
     return refusals
 
 
 def accepted(attempt: SignupAttempt) -> None:
-    for gate in _GATES.values():
+    for gate in registry.table("signup_gates").values():
         gate.accepted(attempt)

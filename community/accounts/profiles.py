@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from community import registry
 from community.accounts.models import User
 
 
@@ -23,16 +24,13 @@ class Shown:
     data: object
 
 
-_SECTIONS: dict[str, Section] = {}
-
-
 def register_section(section: Section) -> None:
-    _SECTIONS[section.name] = section
+    registry.table("profile_sections")[section.name] = section
 
 
 def sections_for(user: User, reader) -> list[Shown]:
     shown = []
-    for section in _SECTIONS.values():
+    for section in registry.table("profile_sections").values():
         data = section.data(user, reader)
         if data is not None:
             shown.append(Shown(section.template, data))

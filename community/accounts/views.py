@@ -30,6 +30,9 @@ from community.refusals import known_codes, message_for
 from community.security import safe_next
 
 DEVICE_COOKIE = "cercle_device"
+# In the session of the browser that signed up: a signed, timed token naming the new member
+# (id and session nonce), so that opening the verification link there signs them in.
+SIGNED_UP = "signed-up"
 HANDLE = re.compile(r"[a-z0-9-]{1,40}")
 
 
@@ -106,6 +109,9 @@ def signup():
         # the second reads the same page as any duplicate.
         db.session.rollback()
         return render_template("accounts/check_inbox.html", email=form.email.data)
+    if result.user is not None:
+        session[SIGNED_UP] = tokens.make_token(SIGNED_UP, {"uid": result.user.id,
+                                                           "s": result.user.session_nonce})
     if result.looks_accepted:
         return render_template("accounts/check_inbox.html", email=form.email.data)
     form.form_errors.extend(gate_messages(result.refusals))
@@ -114,14 +120,27 @@ def signup():
 
 @bp.route("/verify/<token>")
 def verify(token: str):
-    """Open the link from the verification e-mail."""
+    """Open the link from the verification e-mail; on the browser that signed up (and only
+    there: the session's signed token names this member), the member is signed in too."""
     user = service.verify_email(token)
     db.session.commit()
     if user is None:
         flash(_("This link is invalid or has expired. Log in to get a new one."), "error")
         return redirect(url_for("accounts.login"))
+    if not current_user.is_authenticated and _signed_up_here(user):
+        session.pop(SIGNED_UP, None)  # once: after logging out, the link no longer signs in
+        log_in(user, remember=False)
     flash(_("Thank you, your e-mail address is confirmed."), "success")
     return redirect(url_for("accounts.profile", handle=user.handle))
+
+
+def _signed_up_here(user: User) -> bool:
+    """This browser signed this member up, within the link's lifetime, and their password
+    has not been reset since (a reset changes the session nonce)."""
+    payload = tokens.read_token(SIGNED_UP, session.get(SIGNED_UP, ""),
+                                current_app.config["VERIFY_MAX_AGE"])
+    return bool(payload) and payload.get("uid") == user.id \
+        and payload.get("s") == user.session_nonce
 
 
 @bp.route("/login", methods=["GET", "POST"])

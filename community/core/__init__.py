@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
+LAYER = "content"  # docs/ARCHITECTURE.md: it imports only its layer and those below
+
 
 def init_app(app: Flask) -> None:
     from community.core import views  # noqa: F401  (routes)

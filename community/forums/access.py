@@ -11,10 +11,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from community.accounts.models import Role, User
-from community.clubs.models import ClubMember
+from community.clubs import membership as clubs
 from community.extensions import db
 from community.forums.models import ForumCategory, Post, Topic
-from community.groups.models import GroupMember
+from community.groups import membership as groups
 
 
 def _member(user: User | None) -> User | None:
@@ -38,10 +38,8 @@ def visible_condition(user: User | None):
     if is_moderator(user):
         return sa.true()
     parts = [open_,
-             ForumCategory.group_id.in_(sa.select(GroupMember.group_id).where(
-                 GroupMember.user_id == user.id)),
-             ForumCategory.club_id.in_(sa.select(ClubMember.club_id).where(
-                 ClubMember.user_id == user.id))]
+             ForumCategory.group_id.in_(groups.ids_of(user.id)),
+             ForumCategory.club_id.in_(clubs.ids_of(user.id))]
     if user.is_staff:
         parts.append(ForumCategory.staff_only.is_(True))
     return sa.or_(*parts)
@@ -79,9 +77,7 @@ def readers_among(category: ForumCategory, user_ids) -> set[int]:
         return {u.id for u in users}
     allowed = {u.id for u in users if is_moderator(u) or (category.staff_only and u.is_staff)}
     if category.group_id is not None:
-        allowed |= set(db.session.scalars(sa.select(GroupMember.user_id).where(
-            GroupMember.group_id == category.group_id, GroupMember.user_id.in_(ids))))
+        allowed |= groups.members_among(category.group_id, ids)
     elif category.club_id is not None:
-        allowed |= set(db.session.scalars(sa.select(ClubMember.user_id).where(
-            ClubMember.club_id == category.club_id, ClubMember.user_id.in_(ids))))
+        allowed |= clubs.members_among(category.club_id, ids)
     return allowed & {u.id for u in users}

@@ -1,16 +1,16 @@
-"""Setting up the forums: categories, and the groups and clubs a category may be kept to."""
+"""Setting up the forums: categories, each open to all or kept to a group, a club or the staff
+(the groups and clubs themselves belong to their domains)."""
 
 from __future__ import annotations
 
 import re
 
-import sqlalchemy as sa
-
-from community.accounts.models import User
-from community.clubs.models import Club, ClubMember
+from community.clubs import membership as clubs
+from community.clubs.models import Club
 from community.extensions import db
 from community.forums.models import ForumCategory
-from community.groups.models import Group, GroupMember
+from community.groups import membership as groups
+from community.groups.models import Group
 from community.text import slugify
 
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -31,36 +31,6 @@ def create_category(name: str, *, slug: str | None = None, description: str = ""
     db.session.add(category)
     db.session.flush()
     return category
-
-
-def create_group(name: str, slug: str | None = None) -> Group:
-    group = Group(name=name, slug=slug or slugify(name, 60, "group"))
-    db.session.add(group)
-    db.session.flush()
-    return group
-
-
-def create_club(name: str, slug: str | None = None) -> Club:
-    club = Club(name=name, slug=slug or slugify(name, 60, "club"))
-    db.session.add(club)
-    db.session.flush()
-    return club
-
-
-def add_to_group(group: Group, user: User) -> None:
-    if db.session.get(GroupMember, (group.id, user.id)) is None:
-        db.session.add(GroupMember(group_id=group.id, user_id=user.id))
-        db.session.flush()
-
-
-def add_to_club(club: Club, user: User, organisation: str = "") -> None:
-    if db.session.get(ClubMember, (club.id, user.id)) is None:
-        db.session.add(ClubMember(club_id=club.id, user_id=user.id, organisation=organisation))
-        db.session.flush()
-
-
-def find(model, slug: str):
-    return db.session.scalar(sa.select(model).where(model.slug == slug))
 
 
 def audience_of(category: ForumCategory) -> str:
@@ -96,5 +66,4 @@ def save_category(category: ForumCategory | None, *, name: str, slug: str | None
 
 
 def groups_and_clubs() -> tuple[list[Group], list[Club]]:
-    return (list(db.session.scalars(sa.select(Group).order_by(Group.name))),
-            list(db.session.scalars(sa.select(Club).order_by(Club.name))))
+    return groups.all_groups(), clubs.all_clubs()

@@ -1,26 +1,25 @@
-"""``flask forums ...``: categories, and the groups and clubs that may own one."""
+"""``flask forums ...``: categories (``flask groups`` and ``flask clubs`` make the groups and
+clubs a category may be kept to)."""
 
 from __future__ import annotations
 
 import click
-import sqlalchemy as sa
 from flask.cli import AppGroup
 
-from community.accounts.models import User
-from community.clubs.models import Club
+from community.clubs import membership as clubs
 from community.extensions import db
 from community.forums import admin
-from community.groups.models import Group
+from community.groups import membership as groups
 
-forums_cli = AppGroup("forums", help="Forum categories, groups and clubs.")
+forums_cli = AppGroup("forums", help="Forum categories.")
 
 
-def _found(model, slug: str | None):
+def _found(circles, kind: str, slug: str | None):
     if not slug:
         return None
-    found = admin.find(model, slug)
+    found = circles.find(slug)
     if found is None:
-        raise click.ClickException(f"No {model.__tablename__[:-1]} with the slug {slug!r}.")
+        raise click.ClickException(f"No {kind} with the slug {slug!r}.")
     return found
 
 
@@ -39,46 +38,9 @@ def add_category(name, slug, description, colour, position, group_slug, club_slu
     try:
         category = admin.create_category(
             name, slug=slug, description=description, colour=colour, position=position,
-            group=_found(Group, group_slug), club=_found(Club, club_slug), staff_only=staff_only)
+            group=_found(groups, "group", group_slug),
+            club=_found(clubs, "club", club_slug), staff_only=staff_only)
     except ValueError as problem:
         raise click.ClickException(str(problem)) from None
     db.session.commit()
     click.echo(f"Category {category.slug} added.")
-
-
-@forums_cli.command("add-group")
-@click.argument("name")
-@click.option("--slug")
-def add_group(name, slug) -> None:
-    """Add a group (a category may be kept to its members)."""
-    group = admin.create_group(name, slug)
-    db.session.commit()
-    click.echo(f"Group {group.slug} added.")
-
-
-@forums_cli.command("add-club")
-@click.argument("name")
-@click.option("--slug")
-def add_club(name, slug) -> None:
-    """Add a user club (a category may be kept to its members)."""
-    club = admin.create_club(name, slug)
-    db.session.commit()
-    click.echo(f"Club {club.slug} added.")
-
-
-@forums_cli.command("add-member")
-@click.argument("kind", type=click.Choice(["group", "club"]))
-@click.argument("slug")
-@click.argument("handle")
-@click.option("--organisation", default="", help="For clubs: the member's organisation.")
-def add_member(kind, slug, handle, organisation) -> None:
-    """Add a member (by handle) to a group or a club."""
-    user = db.session.scalar(sa.select(User).where(User.handle == handle))
-    if user is None:
-        raise click.ClickException(f"No member with the handle {handle!r}.")
-    if kind == "group":
-        admin.add_to_group(_found(Group, slug), user)
-    else:
-        admin.add_to_club(_found(Club, slug), user, organisation)
-    db.session.commit()
-    click.echo(f"{handle} added to the {kind} {slug}.")

@@ -1,5 +1,5 @@
 """The forums part of a member's data: the export (posts with their edit history, helpful
-marks given, watches, group and club memberships) and what deletion erases."""
+marks given, watches) and what deletion erases."""
 
 from __future__ import annotations
 
@@ -7,10 +7,8 @@ import sqlalchemy as sa
 
 from community.accounts.data import register_eraser, register_exporter
 from community.accounts.models import User
-from community.clubs.models import Club, ClubMember
 from community.extensions import db
 from community.forums.models import HelpfulMark, Post, PostRevision, Topic, TopicRead, Watch
-from community.groups.models import Group, GroupMember
 from community.timeutil import iso as _iso
 
 
@@ -41,17 +39,9 @@ def _watches(user: User) -> list[dict]:
             for w in rows]
 
 
-def _memberships(user: User) -> dict:
-    groups = db.session.scalars(sa.select(Group.name).join(GroupMember).where(
-        GroupMember.user_id == user.id))
-    clubs = db.session.execute(sa.select(Club.name, ClubMember.organisation).join(ClubMember)
-                               .where(ClubMember.user_id == user.id))
-    return {"groups": list(groups), "clubs": [{"club": n, "organisation": o} for n, o in clubs]}
-
-
 def erase(user: User) -> None:
-    """On deletion: forget what the member watched and read, and their memberships."""
-    for model in (Watch, TopicRead, GroupMember, ClubMember):
+    """On deletion: forget what the member watched and read."""
+    for model in (Watch, TopicRead):
         db.session.execute(sa.delete(model).where(model.user_id == user.id))
 
 
@@ -60,4 +50,3 @@ def register() -> None:
     register_exporter("forum_posts", _posts)
     register_exporter("helpful_marks_given", _helpful)
     register_exporter("forum_watches", _watches)
-    register_exporter("groups_and_clubs", _memberships)

@@ -15,26 +15,21 @@ from community.forums.counters import contribution, counted, recount_topic, shif
 from community.forums.models import ForumCategory, Post, Topic
 from community.forums.service import reindex_topic, sync_post, topic_slug
 from community.moderation import service as moderation
+from community.refusals import Refused
 from community.search import service as search
 from community.timeutil import utcnow
 
 
-class ModerationRefused(Exception):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
 def _require(actor: User) -> None:
     if not is_moderator(actor):
-        raise ModerationRefused("forbidden")
+        raise Refused("forums.moderators_only")
 
 
 def set_flag(actor: User, topic: Topic, name: str, value: bool, reason: str = "") -> None:
     """Lock, pin or hide a topic (or undo it); hidden topics leave lists and search."""
     _require(actor)
     if name not in ("locked", "pinned", "hidden"):
-        raise ModerationRefused("unknown")
+        raise ValueError(f"a topic is locked, pinned or hidden, not {name!r}")
     with counted(topic):
         setattr(topic, name, value)
     if name == "hidden":
@@ -93,7 +88,7 @@ def merge_topics(actor: User, source: Topic, target: Topic, reason: str = "") ->
     """Move every post of ``source`` to the end of ``target``; ``source`` then redirects."""
     _require(actor)
     if source.id == target.id or target.merged_into_id is not None:
-        raise ModerationRefused("merge_target")
+        raise Refused("forums.merge_target", 422)
     posts = list(db.session.scalars(sa.select(Post).where(Post.topic_id == source.id)))
     with counted(source), counted(target):
         _renumber_into(target, posts)
@@ -113,7 +108,7 @@ def split_topic(actor: User, topic: Topic, post_ids: list[int], title: str,
     posts = list(db.session.scalars(sa.select(Post).where(
         Post.topic_id == topic.id, Post.id.in_(post_ids), Post.number > 1)))
     if not posts:
-        raise ModerationRefused("split_empty")
+        raise Refused("forums.split_empty", 422)
     first = min(posts, key=lambda p: (p.created_at, p.id))
     new = Topic(category_id=category.id, author_id=first.author_id, title=title,
                 slug=topic_slug(title), created_at=first.created_at,

@@ -3,14 +3,14 @@ and what they read when they look.
 
 Every recipient must be able to see the category (a restricted category never leaks through a
 notification), and nobody is told about their own post. A member mentioned in a post gets the
-mention, not also the reply notice. A notification keeps only the post's and the actor's ids:
-the topic's title and the actor's name are read when it is shown or mailed, and it is shown
-only while the reader may still see the post (``shown``, registered with notify).
+mention, not also the reply notice. A notification is about its post (subject ``"post"``) and
+keeps only the actor's id besides: the topic's title and the actor's name are read when it is
+shown or mailed, and it is shown only while the reader may still see the post (``shown``,
+registered with notify).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -23,6 +23,7 @@ from community.forums.models import ForumCategory, Post, Topic, Watch, WatchLeve
 from community.notify import service as notify_service
 from community.notify.models import Notification
 
+SUBJECT = "post"
 KINDS = ("forum_reply", "forum_topic", "mention", "accepted")
 _SENTENCES = {
     "forum_reply": lambda name, title: _("%(name)s replied in “%(title)s”.",
@@ -33,7 +34,6 @@ _SENTENCES = {
                                      name=name, title=title),
     "accepted": lambda name, title: _("An answer was accepted in “%(title)s”.", title=title),
 }
-_PERMALINK = re.compile(r"/p/(\d{1,18})")
 
 
 def post_path(post: Post) -> str:
@@ -58,7 +58,7 @@ def _watchers(topic: Topic) -> set[int]:
 
 def _send(topic: Topic, user_ids: set[int], kind: str, post: Post, actor: User) -> set[int]:
     ids = readers_among(topic.category, user_ids - {actor.id})
-    notify_service.notify(ids, kind, None, {"post_id": post.id, "by_id": actor.id})
+    notify_service.notify(ids, kind, SUBJECT, post.id, {"by_id": actor.id})
     return ids
 
 
@@ -77,9 +77,8 @@ def new_reply(topic: Topic, post: Post, author: User, mentioned: list[User]) -> 
 def mentioned_in_edit(topic: Topic, post: Post, editor: User, mentioned: list[User]) -> None:
     """An edit that adds a mention tells the newly mentioned member (once per post)."""
     already = set(db.session.scalars(sa.select(Notification.user_id).where(
-        Notification.kind == "mention",
-        sa.or_(Notification.data["post_id"].as_integer() == post.id,
-               Notification.data["url"].as_string() == post_path(post)))))  # older rows
+        Notification.subject_type == SUBJECT, Notification.subject_id == post.id,
+        Notification.kind == "mention")))
     _send(topic, {u.id for u in mentioned} - already, "mention", post, editor)
 
 
@@ -87,14 +86,6 @@ def accepted(topic: Topic, post: Post, actor: User) -> None:
     """The answer's author, and the topic's watchers, hear that it solved the question."""
     ids = _watchers(topic) | ({post.author_id} if post.author_id else set())
     _send(topic, ids, "accepted", post, actor)
-
-
-def _post_id(data: dict) -> int | None:
-    """The notification's post: newer rows name it, older ones kept only its permalink."""
-    if isinstance(data.get("post_id"), int):
-        return data["post_id"]
-    found = _PERMALINK.fullmatch(str(data.get("url", "")))
-    return int(found[1]) if found else None
 
 
 def _readable(reader: User, post_ids: set[int]) -> dict[int, tuple[str, int | None, str | None]]:
@@ -126,7 +117,8 @@ def shown(reader: User, notifications: Sequence[Notification]) -> dict[int, noti
     The actor is the one named at creation; older rows named none, and their actor was the
     post's author. A deleted member is "deleted member", as on every page.
     """
-    subjects = {n.id: _post_id(n.data or {}) for n in notifications}
+    subjects = {n.id: n.subject_id if n.subject_type == SUBJECT else None
+                for n in notifications}
     posts = _readable(reader, set(subjects.values()) - {None})
     seen = [n for n in notifications if subjects[n.id] in posts]  # the others: out of sight
     names = {author: name for _title, author, name in posts.values()}

@@ -1,28 +1,19 @@
 """What the forums' view modules share: finding what the reader may see, or 404; a topic's
-address; refusals shown to the member; the check of one-button actions."""
+address; refusals shown to the member beside the form they concern.
+
+One-button actions need no check of their own: the app-wide CSRF protection refuses a POST
+without a valid token before any view runs (400, with its message: ``community/errors.py``)."""
 
 from __future__ import annotations
 
 from flask import abort, flash, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from community.extensions import db
-from community.forms import ActionForm
 from community.forums import access
 from community.forums.models import ForumCategory, Post, Topic
-
-REFUSALS = {
-    "unverified": _l("Please confirm your e-mail address before posting."),
-    "locked": _l("This topic is closed to new replies."),
-    "links": _l("New members may include at most 2 links per post. Links open up after a "
-                "week of membership."),
-    "rate": _l("You are posting very fast: please wait a while before posting again."),
-    "helpful": _l("You cannot mark this post as helpful."),
-    "forbidden": _l("Only the question's author or the team can do this."),
-    "not_an_answer": _l("Only a visible reply can be the accepted answer."),
-}
+from community.refusals import Refused
 
 
 def category_or_404(slug: str) -> ForumCategory:
@@ -52,13 +43,7 @@ def topic_url(topic: Topic, page: int = 1, anchor: str | None = None) -> str:
                    page=page if page > 1 else None, _anchor=anchor)
 
 
-def refuse(reasons) -> None:
+def refuse(refusal: Refused) -> None:
+    """Undo what the refused action wrote, and tell the member why (a flash message)."""
     db.session.rollback()
-    for reason in reasons:
-        flash(str(REFUSALS.get(reason, reason)), "error")
-
-
-def csrf_checked() -> None:
-    """One-button actions carry only a CSRF token: without a valid one, 400."""
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    flash(refusal.message, "error")

@@ -16,15 +16,10 @@ from community.forums import notices
 from community.forums.access import is_moderator, visible_category_ids
 from community.forums.models import FaqEntry, ForumCategory, Post, Topic
 from community.moderation import service as moderation
+from community.refusals import Refused
 from community.search import service as search
 from community.text import plain_text, render_markdown
 from community.timeutil import utcnow
-
-
-class QaRefused(Exception):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 def may_accept(user: User | None, topic: Topic) -> bool:
@@ -38,9 +33,9 @@ def accept_answer(actor: User, post: Post) -> None:
     """Mark a reply as the accepted answer (replacing any other); tell its author and watchers."""
     topic = post.topic
     if not may_accept(actor, topic):
-        raise QaRefused("forbidden")
+        raise Refused("forums.accept_forbidden")
     if post.number == 1 or not post.is_visible:
-        raise QaRefused("not_an_answer")
+        raise Refused("forums.not_an_answer", 422)
     if topic.accepted_post_id == post.id:
         return
     topic.accepted_post_id = post.id
@@ -51,7 +46,7 @@ def accept_answer(actor: User, post: Post) -> None:
 
 def unaccept_answer(actor: User, topic: Topic) -> None:
     if not may_accept(actor, topic):
-        raise QaRefused("forbidden")
+        raise Refused("forums.accept_forbidden")
     topic.accepted_post_id = None
     db.session.flush()
     search.update_topic_documents(topic.id, solved=False)
@@ -76,10 +71,10 @@ def _index_faq(entry: FaqEntry) -> None:
 def _may_edit_faq(actor: User, *categories: ForumCategory) -> None:
     """Staff, and only in categories they may see (a club's FAQ is the club's)."""
     if not actor.is_staff:
-        raise QaRefused("forbidden")
+        raise Refused("forums.faq_forbidden")
     visible = set(visible_category_ids(actor))
     if any(c.id not in visible for c in categories):
-        raise QaRefused("forbidden")
+        raise Refused("forums.faq_forbidden")
 
 
 def promote_to_faq(actor: User, post: Post, question: str, answer: str,
@@ -87,9 +82,9 @@ def promote_to_faq(actor: User, post: Post, question: str, answer: str,
     """Staff turn an accepted answer into a FAQ entry (edited words), linked to the discussion."""
     _may_edit_faq(actor, post.topic.category, category)
     if post.topic.accepted_post_id != post.id:
-        raise QaRefused("not_accepted")
+        raise Refused("forums.not_accepted", 409)
     if db.session.scalar(sa.select(FaqEntry.id).where(FaqEntry.post_id == post.id)):
-        raise QaRefused("already")
+        raise Refused("forums.already_in_faq", 409)
     now = now or utcnow()
     entry = FaqEntry(category_id=category.id, topic_id=post.topic_id, post_id=post.id,
                      question=question, answer_md=answer, answer_html=render_markdown(answer),

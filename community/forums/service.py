@@ -29,18 +29,14 @@ from community.forums.models import (
     Watch,
     WatchLevel,
 )
+from community.refusals import Refused
 from community.search import service as search
 from community.text import plain_text, render_markdown, slugify
 from community.text.mentions import find_mentions, link_mentions
 from community.timeutil import utcnow
 
-
-class PostRefused(Exception):
-    """A post that cannot be written; ``reasons`` are codes the view turns into messages."""
-
-    def __init__(self, *reasons: str) -> None:
-        super().__init__(", ".join(reasons))
-        self.reasons = list(reasons)
+# What can be done to a post once written (post_refusal, allowed_actions).
+EDIT, DELETE, RESTORE = "edit", "delete", "restore"
 
 
 def topic_slug(title: str) -> str:
@@ -61,7 +57,8 @@ def cook(body: str) -> tuple[str, list[User]]:
 
 
 def check_limits(author: User, html: str, now: datetime | None = None) -> None:
-    """Refuse a post past the author's trust-level limits (links per post, posts per hour)."""
+    """Refuse a post past the author's trust-level limits (links per post, posts per hour);
+    a post breaking both is refused for its links first."""
     now = now or utcnow()
     recent = db.session.scalar(sa.select(sa.func.count()).select_from(Post).where(
         Post.author_id == author.id, Post.created_at > now - timedelta(hours=1))) or 0
@@ -69,14 +66,14 @@ def check_limits(author: User, html: str, now: datetime | None = None) -> None:
                            account_age_days=(now - author.created_at).total_seconds() / 86400)
     broken = limits.refusals(poster, html, current_app.config["ESTABLISHED_AFTER_DAYS"])
     if broken:
-        raise PostRefused(*broken)
+        raise Refused(f"forums.{broken[0]}", 429 if broken[0] == "rate" else 422)
 
 
 def _may_write(author: User, topic: Topic | None = None) -> None:
     if not author.is_verified:
-        raise PostRefused("unverified")
+        raise Refused("forums.unverified")
     if topic is not None and (topic.locked or not topic.is_visible) and not author.is_staff:
-        raise PostRefused("locked")
+        raise Refused("forums.locked")
 
 
 def _index_post(post: Post, topic: Topic) -> None:
@@ -152,15 +149,50 @@ def reply(author: User, topic: Topic, body: str, now: datetime | None = None) ->
     return post
 
 
-def may_edit(user: User | None, post: Post) -> bool:
-    if user is None or not user.is_authenticated or post.deleted_at is not None:
-        return False
-    return is_moderator(user) or (post.author_id == user.id and not post.topic.locked)
+def post_refusal(user: User | None, post: Post, action: str) -> Refused | None:
+    """Why ``user`` may not edit, delete or restore ``post`` (None: they may).
+
+    A moderator may do all three to any post. Its author, verified, may delete it at any time
+    and edit it while its topic is open. Only moderators restore, and nobody edits a deleted
+    post (restore it first). Deleting a deleted post, or restoring a visible one, is allowed
+    and changes nothing (a second click).
+    """
+    if user is None or not user.is_authenticated:
+        return Refused("forums.not_yours")
+    if action == EDIT and post.deleted_at is not None:
+        return Refused("forums.deleted", 409)
+    if is_moderator(user):
+        return None
+    if action == RESTORE:
+        return Refused("forums.moderators_only")
+    if post.author_id != user.id:
+        return Refused("forums.not_yours")
+    if not user.is_verified:
+        return Refused("forums.unverified")
+    if action == EDIT and post.topic.locked:
+        return Refused("forums.edit_locked")
+    return None
+
+
+def allowed_actions(user: User | None, post: Post) -> frozenset[str]:
+    """What the topic page offers ``user`` on ``post``: the actions ``post_refusal`` allows
+    that would change something (edit and delete a post still there, restore a deleted one)."""
+    pending = (EDIT, DELETE) if post.deleted_at is None else (RESTORE,)
+    return frozenset(a for a in pending if post_refusal(user, post, a) is None)
+
+
+def require(user: User | None, post: Post, action: str) -> None:
+    """Raise the refusal, if any, of ``user`` doing ``action`` to ``post``."""
+    refusal = post_refusal(user, post, action)
+    if refusal is not None:
+        raise refusal
 
 
 def edit_post(editor: User, post: Post, body: str, title: str | None = None,
               now: datetime | None = None) -> Post:
-    """Replace a post's text (and the topic title, for a first post); keep the old version."""
+    """Replace a post's text (and the topic title, for a first post); keep the old version.
+    Its author while the topic is open, or a moderator (``post_refusal``)."""
+    require(editor, post, EDIT)
     now = now or utcnow()
     topic = post.topic
     new_title = title if post.number == 1 and title and title != topic.title else None
@@ -200,6 +232,7 @@ def sync_post(post: Post, topic: Topic) -> None:
 
 def delete_post(actor: User, post: Post, now: datetime | None = None) -> None:
     """Soft delete (author or moderator); deleting the first post deletes the topic."""
+    require(actor, post, DELETE)
     if post.deleted_at is not None:
         return
     topic = post.topic
@@ -220,6 +253,7 @@ def delete_post(actor: User, post: Post, now: datetime | None = None) -> None:
 
 def restore_post(actor: User, post: Post) -> None:
     """Undo a soft delete (moderators)."""
+    require(actor, post, RESTORE)
     if post.deleted_at is None:
         return
     topic = post.topic
@@ -245,7 +279,7 @@ def reindex_topic(topic: Topic) -> None:
 def toggle_helpful(user: User, post: Post) -> bool:
     """Mark (or unmark) a reply as helpful; not one's own; True if now marked."""
     if post.author_id == user.id or not user.is_verified or not post.is_visible:
-        raise PostRefused("helpful")
+        raise Refused("forums.helpful")
     found = db.session.get(HelpfulMark, (post.id, user.id))
     if found is not None:
         db.session.delete(found)

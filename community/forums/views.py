@@ -16,7 +16,6 @@ from community.forums.forms import EditForm, FlagForm, ReplyForm, TopicForm
 from community.forums.models import Post, WatchLevel
 from community.forums.pages import (
     category_or_404,
-    csrf_checked,
     post_or_404,
     refuse,
     topic_or_404,
@@ -24,6 +23,7 @@ from community.forums.pages import (
 )
 from community.ids import query_int
 from community.moderation import service as moderation
+from community.refusals import Refused
 from community.text import render_markdown
 
 
@@ -65,8 +65,8 @@ def create():
             try:
                 topic = service.create_topic(current_user, chosen, form.title.data,
                                              form.body.data, form.is_question.data)
-            except service.PostRefused as refusal:
-                refuse(refusal.reasons)
+            except Refused as refusal:
+                refuse(refusal)
             else:
                 db.session.commit()
                 return redirect(topic_url(topic))
@@ -100,6 +100,7 @@ def topic(topic_id: int, slug: str | None = None):
         helpful=queries.helpful_marked_by(current_user, posts),
         watching=service.watch_level(current_user, topic=topic),
         may_accept=qa.may_accept(current_user, topic),
+        actions={p.id: service.allowed_actions(current_user, p) for p in posts},
         moderator=access.is_moderator(current_user))
 
 
@@ -133,8 +134,8 @@ def reply(topic_id: int):
         else:
             try:
                 post = service.reply(current_user, topic, form.body.data)
-            except service.PostRefused as refusal:
-                refuse(refusal.reasons)
+            except Refused as refusal:
+                refuse(refusal)
             else:
                 db.session.commit()
                 return redirect(url_for("forums.post", post_id=post.id))
@@ -147,8 +148,7 @@ def reply(topic_id: int):
 def edit(post_id: int):
     """Edit one's post (or any, for moderators); the previous version is kept."""
     post = post_or_404(post_id)
-    if not service.may_edit(current_user, post):
-        abort(403)
+    service.require(current_user, post, service.EDIT)  # a refusal answers with its message
     form = EditForm(obj=None, title=post.topic.title, body=post.body_md)
     preview = None
     if form.validate_on_submit():
@@ -157,8 +157,8 @@ def edit(post_id: int):
         else:
             try:
                 service.edit_post(current_user, post, form.body.data, form.title.data)
-            except service.PostRefused as refusal:
-                refuse(refusal.reasons)
+            except Refused as refusal:
+                refuse(refusal)
             else:
                 db.session.commit()
                 return redirect(url_for("forums.post", post_id=post.id))
@@ -179,11 +179,8 @@ def history(post_id: int):
 @bp.route("/p/<int:post_id>/delete", methods=["POST"])
 @verified_required
 def delete(post_id: int):
-    """Soft-delete a post (its author or a moderator)."""
+    """Soft-delete a post (its author or a moderator: a refusal answers with its message)."""
     post = post_or_404(post_id)
-    csrf_checked()
-    if not (post.author_id == current_user.id or access.is_moderator(current_user)):
-        abort(403)
     service.delete_post(current_user, post)
     db.session.commit()
     flash(_("The post is deleted."), "info")
@@ -195,11 +192,8 @@ def delete(post_id: int):
 @bp.route("/p/<int:post_id>/restore", methods=["POST"])
 @verified_required
 def restore(post_id: int):
-    """Undo a soft delete (moderators)."""
+    """Undo a soft delete (moderators: a refusal answers with its message)."""
     post = post_or_404(post_id)
-    csrf_checked()
-    if not access.is_moderator(current_user):
-        abort(403)
     service.restore_post(current_user, post)
     db.session.commit()
     return redirect(url_for("forums.post", post_id=post.id))
@@ -210,11 +204,10 @@ def restore(post_id: int):
 def helpful(post_id: int):
     """Mark a reply as helpful, or take the mark back."""
     post = post_or_404(post_id)
-    csrf_checked()
     try:
         service.toggle_helpful(current_user, post)
-    except service.PostRefused as refusal:
-        refuse(refusal.reasons)
+    except Refused as refusal:
+        refuse(refusal)
     else:
         db.session.commit()
     return redirect(url_for("forums.post", post_id=post.id))
@@ -225,11 +218,10 @@ def helpful(post_id: int):
 def accept(post_id: int):
     """The question's author (or staff) marks this reply as the accepted answer."""
     post = post_or_404(post_id)
-    csrf_checked()
     try:
         qa.accept_answer(current_user, post)
-    except qa.QaRefused as refusal:
-        refuse([refusal.reason])
+    except Refused as refusal:
+        refuse(refusal)
     else:
         db.session.commit()
         flash(_("Marked as the accepted answer."), "success")
@@ -241,11 +233,10 @@ def accept(post_id: int):
 def unaccept(topic_id: int):
     """Take back the accepted answer."""
     topic = topic_or_404(topic_id)
-    csrf_checked()
     try:
         qa.unaccept_answer(current_user, topic)
-    except qa.QaRefused as refusal:
-        refuse([refusal.reason])
+    except Refused as refusal:
+        refuse(refusal)
     else:
         db.session.commit()
     return redirect(topic_url(topic))
@@ -262,7 +253,6 @@ def _watch_level() -> WatchLevel | None:
 def watch_topic(topic_id: int):
     """Watch, mute or forget a topic."""
     topic = topic_or_404(topic_id)
-    csrf_checked()
     service.watch(current_user, topic=topic, level=_watch_level())
     db.session.commit()
     return redirect(topic_url(topic))
@@ -273,7 +263,6 @@ def watch_topic(topic_id: int):
 def watch_category(slug: str):
     """Watch (every new topic and reply) or forget a category."""
     category = category_or_404(slug)
-    csrf_checked()
     service.watch(current_user, category=category, level=_watch_level())
     db.session.commit()
     return redirect(url_for("forums.category", slug=category.slug))
@@ -291,9 +280,9 @@ def flag(post_id: int):
         try:
             moderation.open_flag(current_user, "post", post.id, form.reason.data,
                                  form.note.data or "")
-        except moderation.FlagRefused as refusal:
+        except Refused as refusal:
             db.session.rollback()
-            flash(str(refusal), "info")
+            flash(refusal.message, "info")
         else:
             db.session.commit()
             flash(_("Thank you: the moderators will look at this post."), "success")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -24,19 +23,12 @@ from community.forums.forms import (
 )
 from community.forums.models import FaqEntry, ForumCategory, Topic
 from community.forums.pages import (
-    csrf_checked,
     post_or_404,
     refuse,
     topic_or_404,
     topic_url,
 )
-
-MOD_REFUSALS = {
-    "merge_target": _l("Choose another, visible topic to merge into."),
-    "split_empty": _l("None of these post numbers is a reply in this topic."),
-    "not_accepted": _l("Only an accepted answer can become a FAQ entry."),
-    "already": _l("This answer is already in the FAQ."),
-}
+from community.refusals import Refused
 
 
 def _visible_categories():
@@ -80,8 +72,8 @@ def promote(post_id: int):
         try:
             entry = qa.promote_to_faq(current_user, post, form.question.data,
                                       form.answer.data, chosen)
-        except qa.QaRefused as refusal:
-            refuse([MOD_REFUSALS.get(refusal.reason, refusal.reason)])
+        except Refused as refusal:
+            refuse(refusal)
         else:
             db.session.commit()
             flash(_("The answer is in the FAQ."), "success")
@@ -112,7 +104,6 @@ def edit_faq(entry_id: int):
 def delete_faq(entry_id: int):
     """Take an entry out of the FAQ (the discussion stays)."""
     entry = faq_or_404(entry_id)
-    csrf_checked()
     qa.remove_faq(current_user, entry)
     db.session.commit()
     return redirect(url_for("forums.faq"))
@@ -167,8 +158,8 @@ def manage(topic_id: int):
     if form is not None and form.validate_on_submit():
         try:
             target = _manage(topic, chosen, form, categories)
-        except moderate.ModerationRefused as refusal:
-            refuse([MOD_REFUSALS.get(refusal.reason, refusal.reason)])
+        except Refused as refusal:
+            refuse(refusal)
         else:
             db.session.commit()
             flash(_("Done."), "success")
@@ -187,7 +178,7 @@ def _manage(topic: Topic, chosen: str, form, categories) -> Topic:
         target = db.session.get(Topic, form.target.data)
         if target is None or not target.is_visible or not access.can_see(current_user,
                                                                          target.category):
-            raise moderate.ModerationRefused("merge_target")
+            raise Refused("forums.merge_target", 422)
         moderate.merge_topics(current_user, topic, target, reason)
         return target
     category = next(c for c in categories if c.id == form.category.data)

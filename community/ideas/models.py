@@ -36,16 +36,22 @@ class Category(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
 
+TIES = (sa.desc("vote_count"), "created_at", "id")
+
+
 class Idea(db.Model):
     __tablename__ = "ideas"
     __table_args__ = (
-        sa.Index("ix_ideas_status_top", "status", sa.desc("top_score"), "id"),
-        sa.Index("ix_ideas_top", sa.desc("top_score"), "id"),
-        sa.Index("ix_ideas_trusted", sa.desc("trusted_score"), "id"),
-        sa.Index("ix_ideas_trending", sa.desc("trending_score"), "id"),
-        sa.Index("ix_ideas_priority", sa.desc("priority_score"), "id"),
-        sa.Index("ix_ideas_discussed", sa.desc("comment_count"), "id"),
-        sa.Index("ix_ideas_created", sa.desc("created_at"), "id"),
+        # Each list order with its tie-break (queries.SORTS: more votes, then older), so a
+        # page reads its rows in index order even where thousands of ideas tie (all at 0).
+        sa.Index("ix_ideas_status_top", "status", sa.desc("top_score"), *TIES),
+        sa.Index("ix_ideas_top", sa.desc("top_score"), *TIES),
+        sa.Index("ix_ideas_trusted", sa.desc("trusted_score"), *TIES),
+        sa.Index("ix_ideas_trending", sa.desc("trending_score"), *TIES),
+        sa.Index("ix_ideas_priority", sa.desc("priority_score"), *TIES),
+        sa.Index("ix_ideas_discussed", sa.desc("comment_count"), *TIES),
+        sa.Index("ix_ideas_created", sa.desc("created_at"), sa.desc("vote_count"),
+                 sa.desc("id")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,7 +2,8 @@
 
 The aggregate lives in ``ideas.priority_score``: each ballot line stores the points it added
 (Borda points x the member's trust weight), and rewriting a ballot subtracts the old lines and
-adds the new ones in the same transaction.
+adds the new ones in the same transaction. An idea leaves a ballot when its member withdraws
+their vote for it (``service.remove_vote``), as if they had removed it here.
 """
 
 from __future__ import annotations
@@ -14,15 +15,10 @@ from community.accounts.models import User
 from community.extensions import db
 from community.ideas import ranking
 from community.ideas.models import Idea, PriorityEntry
-from community.ideas.service import voter_facts
+from community.ideas.voters import voter_facts
+from community.refusals import Refused
 from community.timeutil import utcnow
 from community.trust import weights
-
-
-class BallotRefused(Exception):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 def ballot_of(user: User) -> list[PriorityEntry]:
@@ -35,12 +31,17 @@ def set_ballot(user: User, idea_ids: list[int]) -> None:
     """Replace the member's ballot with these ideas, best first (at most ten, no repeats)."""
     idea_ids = list(dict.fromkeys(idea_ids))
     if len(idea_ids) > ranking.BALLOT_SIZE:
-        raise BallotRefused("too_many")
+        raise Refused("ideas.too_many", 422)
     if not user.is_verified:
-        raise BallotRefused("unverified")
+        raise Refused("ideas.ballot_unverified")
     open_ids = set(db.session.scalars(sa.select(Idea.id).where(Idea.id.in_(idea_ids))))
     if open_ids != set(idea_ids):
-        raise BallotRefused("missing")
+        raise Refused("ideas.missing", 422)
+    _write(user, idea_ids)
+
+
+def _write(user: User, idea_ids: list[int]) -> None:
+    """Rewrite the ballot's lines and move each idea's points by what its lines change."""
     trust = weights.trust_weight(voter_facts(user, utcnow()),
                                  current_app.config["ESTABLISHED_AFTER_DAYS"])
     for entry in ballot_of(user):
@@ -79,4 +80,8 @@ def add(user: User, idea_id: int) -> None:
 
 
 def remove(user: User, idea_id: int) -> None:
-    set_ballot(user, [e.idea_id for e in ballot_of(user) if e.idea_id != idea_id])
+    """Take an idea off the member's ballot (the ideas below move up); nothing if not on it.
+    Taking off is never refused: withdrawing a vote does it whatever the member's state."""
+    ids = [e.idea_id for e in ballot_of(user)]
+    if idea_id in ids:
+        _write(user, [i for i in ids if i != idea_id])

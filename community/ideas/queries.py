@@ -19,13 +19,18 @@ from community.ideas.models import (
     Vote,
 )
 
+# Each ranking's ORDER BY, as /ideas/ranking states it: a higher score first, then, for equal
+# scores, more votes, then the older idea (then the lower id, so the order is total); see
+# ideas/ranking.py's ``order``. "New" is the most recently proposed first: ideas proposed at
+# the same instant go by more votes, then the later one first.
+_TIES = (Idea.vote_count.desc(), Idea.created_at, Idea.id)
 SORTS = {
-    "top": (Idea.top_score,),
-    "trusted": (Idea.trusted_score,),
-    "trending": (Idea.trending_score,),
-    "new": (Idea.created_at,),
-    "discussed": (Idea.comment_count,),
-    "priorities": (Idea.priority_score,),
+    "top": (Idea.top_score.desc(), *_TIES),
+    "trusted": (Idea.trusted_score.desc(), *_TIES),
+    "trending": (Idea.trending_score.desc(), *_TIES),
+    "new": (Idea.created_at.desc(), Idea.vote_count.desc(), Idea.id.desc()),
+    "discussed": (Idea.comment_count.desc(), *_TIES),
+    "priorities": (Idea.priority_score.desc(), *_TIES),
 }
 
 
@@ -39,12 +44,12 @@ class Filters:
 
 
 def list_ideas(filters: Filters, *, limit: int, page: int = 1) -> list[Idea]:
-    """One page of ideas in the chosen order (ties: lower id first); merged ideas never shown.
+    """One page of ideas in the chosen order (ties as ``SORTS`` says); merged ideas never shown.
 
-    Ordered by an indexed column and cut with LIMIT, so a page costs the same whatever the
-    number of ideas; deep pages use OFFSET, bounded by ``page <= 200``.
+    Ordered by an indexed score and cut with LIMIT, so a page costs the same whatever the
+    number of ideas (the tie-breaks only sort rows of equal score); deep pages use OFFSET,
+    bounded by ``page <= 200``.
     """
-    (column,) = SORTS[filters.sort]
     query = sa.select(Idea).where(Idea.status != Status.MERGED)
     if filters.status is not None:
         query = query.where(Idea.status == filters.status)
@@ -56,7 +61,7 @@ def list_ideas(filters: Filters, *, limit: int, page: int = 1) -> list[Idea]:
     if filters.voted_by is not None:
         query = query.where(Idea.id.in_(sa.select(Vote.idea_id).where(
             Vote.user_id == filters.voted_by)))
-    query = (query.order_by(column.desc(), Idea.id).limit(limit)
+    query = (query.order_by(*SORTS[filters.sort]).limit(limit)
              .offset((min(page, 200) - 1) * limit)
              .options(selectinload(Idea.tags), selectinload(Idea.category)))
     return list(db.session.scalars(query))

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from community.accounts.models import User
 from community.extensions import db
-from community.ideas import ranking, similar
+from community.ideas import priorities, ranking, searching, similar
 from community.ideas.models import (
     Category,
     Comment,
@@ -27,17 +27,11 @@ from community.ideas.models import (
     RankingState,
     Vote,
 )
+from community.ideas.voters import voter_facts
+from community.refusals import Refused
 from community.text import render_markdown, slugify
 from community.timeutil import utcnow
 from community.trust import weights
-
-
-class VoteRefused(Exception):
-    """A vote that cannot be cast; ``reason`` is a code the view turns into a message."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 def idea_slug(title: str) -> str:
@@ -55,17 +49,9 @@ def create_idea(author: User, title: str, body: str, category: Category | None,
     db.session.add(idea)
     db.session.flush()
     similar.index_idea(idea)
+    searching.index_idea(idea)
     follow(author, idea)
     return idea
-
-
-def voter_facts(user: User, now: datetime) -> weights.Voter:
-    return weights.Voter(
-        verified=user.is_verified,
-        staff=user.is_staff,
-        discounted=user.votes_discounted_at is not None,
-        account_age_days=(now - user.created_at).total_seconds() / 86400,
-    )
 
 
 def trending_epoch() -> datetime:
@@ -141,11 +127,11 @@ def _bump(idea_id: int, values: dict, sign: int) -> None:
 def cast_vote(user: User, idea: Idea, importance: int, why: str | None) -> Vote:
     """Vote for an idea, or change the importance and "why" of one's vote; follow the idea."""
     if not user.is_verified:
-        raise VoteRefused("unverified")
+        raise Refused("ideas.unverified")
     if idea.is_closed:
-        raise VoteRefused("closed")
+        raise Refused("ideas.closed", 409)
     if importance not in ranking.IMPORTANCE:
-        raise VoteRefused("importance")
+        raise Refused("ideas.importance", 422)
     rebase_trending(utcnow())  # a no-op but once in months (daily maintenance does it first)
     existing = db.session.scalar(
         sa.select(Vote).where(Vote.idea_id == idea.id, Vote.user_id == user.id).with_for_update()
@@ -187,6 +173,7 @@ def remove_vote(user: User, idea: Idea) -> bool:
     if deleted is None:
         return False
     _bump(idea.id, dict(deleted._mapping), -1)
+    priorities.remove(user, idea.id)
     return True
 
 

@@ -74,6 +74,10 @@ def similar_ideas(title: str, body: str = "", *, limit: int = 5,
     useful = sorted((t for t in df if df[t] <= common), key=lambda t: df[t])[:MAX_TERMS]
     if not useful:
         return []
+    # The two reads above are two statements: on PostgreSQL each sees the ideas committed by
+    # then, so an idea committed between them (the site's first, say) has its words counted
+    # while the total missed it. No word is in more ideas than there are.
+    total = max(total, *df.values())
     idf = {t: math.log(1 + total / df[t]) * (2 if t in title_terms else 1) for t in useful}
     weight = sa.case(*((IdeaTerm.term == t, w) for t, w in idf.items()), else_=0.0)
     boost = sa.case((IdeaTerm.in_title, 1.5), else_=1.0)

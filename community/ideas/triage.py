@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from community.accounts.models import Role, User
 from community.extensions import db
-from community.ideas import ranking, service
+from community.ideas import ranking, searching, service
 from community.ideas.models import (
     Comment,
     Follow,
@@ -23,17 +23,12 @@ from community.ideas.models import (
     Vote,
 )
 from community.notify import service as notify
+from community.refusals import Refused
 from community.text import render_markdown
 from community.timeutil import utcnow
 
 NEEDS_NOTE = frozenset({Status.DECLINED, Status.ALREADY_EXISTS})
 TRIAGE_STATUSES = [s for s in Status if s is not Status.MERGED]
-
-
-class TriageRefused(Exception):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 def can_triage(user: User) -> bool:
@@ -48,11 +43,11 @@ def followers(idea_id: int, *, but: int | None = None) -> list[int]:
 def change_status(actor: User, idea: Idea, status: Status, note: str) -> StatusChange:
     """Move an idea to a status; declining needs a public explanation. Followers are told."""
     if not can_triage(actor):
-        raise TriageRefused("forbidden")
+        raise Refused("ideas.forbidden")
     if status is Status.MERGED:
-        raise TriageRefused("use_merge")
+        raise Refused("ideas.use_merge", 422)
     if status in NEEDS_NOTE and not note.strip():
-        raise TriageRefused("note_required")
+        raise Refused("ideas.note_required", 422)
     change = StatusChange(idea_id=idea.id, actor_id=actor.id, from_status=idea.status,
                           to_status=status, note_html=render_markdown(note))
     idea.status, idea.status_changed_at = status, utcnow()
@@ -61,9 +56,10 @@ def change_status(actor: User, idea: Idea, status: Status, note: str) -> StatusC
     told = set(followers(idea.id, but=actor.id))
     if status is Status.SHIPPED:  # voters get one message: it shipped, did it solve the need?
         voters = set(db.session.scalars(sa.select(Vote.user_id).where(Vote.idea_id == idea.id)))
-        notify.notify(voters, "shipped", idea.id, {"title": idea.title})
+        notify.notify(voters, "shipped", "idea", idea.id, {"title": idea.title})
         told -= voters
-    notify.notify(told, "status", idea.id, {"title": idea.title, "status": status.value})
+    notify.notify(told, "status", "idea", idea.id,
+                  {"title": idea.title, "status": status.value})
     return change
 
 
@@ -71,9 +67,9 @@ def merge(actor: User, duplicate: Idea, target: Idea) -> None:
     """Fold a duplicate into an idea: votes (one per member, the higher importance), comments,
     follows and priorities move; the duplicate becomes a redirect."""
     if not can_triage(actor):
-        raise TriageRefused("forbidden")
+        raise Refused("ideas.forbidden")
     if duplicate.id == target.id or target.status is Status.MERGED:
-        raise TriageRefused("bad_target")
+        raise Refused("ideas.bad_target", 422)
     target_votes = {v.user_id: v for v in db.session.scalars(
         sa.select(Vote).where(Vote.idea_id == target.id))}
     source_votes = list(db.session.scalars(sa.select(Vote).where(Vote.idea_id == duplicate.id)))
@@ -99,11 +95,12 @@ def merge(actor: User, duplicate: Idea, target: Idea) -> None:
     db.session.add(change)
     duplicate.status, duplicate.merged_into_id = Status.MERGED, target.id
     duplicate.status_changed_at = utcnow()
+    searching.remove_idea(duplicate.id)
     db.session.flush()
     for idea in (duplicate, target):
         _store_counts(idea)
-    notify.notify(followers(target.id, but=actor.id), "merged", target.id,
-                  {"title": duplicate.title, "target": target.title})
+    notify.notify(followers(target.id, but=actor.id), "merged", "idea", target.id,
+                  {"title": duplicate.title, "target": target.title, "from_id": duplicate.id})
 
 
 def _refresh_vote_weights(idea: Idea) -> None:
@@ -142,7 +139,7 @@ def _store_counts(idea: Idea) -> None:
 def add_comment(author: User, idea: Idea, body: str, official: bool = False) -> Comment:
     """Comment on an idea; an official response (product staff only) is pinned and notifies."""
     if official and not can_triage(author):
-        raise TriageRefused("forbidden")
+        raise Refused("ideas.forbidden")
     comment = Comment(idea_id=idea.id, author_id=author.id, body_md=body,
                       body_html=render_markdown(body), official=official)
     db.session.add(comment)
@@ -150,7 +147,7 @@ def add_comment(author: User, idea: Idea, body: str, official: bool = False) -> 
                        .values(comment_count=Idea.comment_count + 1))
     db.session.flush()
     if official:
-        notify.notify(followers(idea.id, but=author.id), "official", idea.id,
+        notify.notify(followers(idea.id, but=author.id), "official", "idea", idea.id,
                       {"title": idea.title})
     return comment
 
@@ -158,10 +155,10 @@ def add_comment(author: User, idea: Idea, body: str, official: bool = False) -> 
 def record_outcome(user: User, idea: Idea, outcome: Outcome) -> None:
     """A voter says whether the shipped idea solved their need (one answer, changeable)."""
     if idea.status is not Status.SHIPPED:
-        raise TriageRefused("not_shipped")
+        raise Refused("ideas.not_shipped", 409)
     if not db.session.scalar(
             sa.select(Vote.id).where(Vote.idea_id == idea.id, Vote.user_id == user.id)):
-        raise TriageRefused("not_a_voter")
+        raise Refused("ideas.not_a_voter")
     answer = db.session.get(ShipFeedback, (idea.id, user.id))
     if answer is None:
         db.session.add(ShipFeedback(idea_id=idea.id, user_id=user.id, outcome=outcome))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    abort,
     current_app,
     flash,
     jsonify,
@@ -13,7 +12,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from community.accounts.decorators import verified_required
@@ -25,12 +23,7 @@ from community.ideas.forms import IdeaForm, VoteForm
 from community.ideas.forms_triage import CommentForm, MergeForm, OutcomeForm, StatusForm
 from community.ideas.models import Idea, Status
 from community.ids import query_int
-
-REFUSALS = {
-    "unverified": _l("Please confirm your e-mail address before voting."),
-    "closed": _l("This idea is closed: it can no longer be voted for."),
-    "importance": _l("Choose how much it matters to you."),
-}
+from community.refusals import Refused
 
 
 def _filters(categories) -> queries.Filters:
@@ -47,6 +40,15 @@ def _filters(categories) -> queries.Filters:
     )
 
 
+def _list_url(filters: queries.Filters):
+    """Links of the list page: every active filter kept, ``changes`` applied (a sort, a tag,
+    the next page); a link without ``page`` goes back to the first."""
+    active = {"sort": filters.sort, "status": filters.status.value if filters.status else None,
+              "category": filters.category.id if filters.category else None,
+              "tag": filters.tag, "mine": 1 if filters.voted_by is not None else None}
+    return lambda **changes: url_for("ideas.index", **{**active, **changes})
+
+
 @bp.route("/ideas")
 def index():
     """Ideas, in the chosen ranking, with filters."""
@@ -58,7 +60,7 @@ def index():
                 if current_user.is_authenticated else {})
     return render_template("ideas/list.html", ideas=ideas, filters=filters, page=page,
                            my_votes=my_votes, statuses=list(Status),
-                           categories=categories)
+                           categories=categories, list_url=_list_url(filters))
 
 
 @bp.route("/ideas/new", methods=["GET", "POST"])
@@ -130,9 +132,9 @@ def vote(idea_id: int):
         return redirect(url_for("ideas.detail", idea_id=idea.id, slug=idea.slug))
     try:
         service.cast_vote(current_user, idea, int(form.importance.data), form.why.data)
-    except service.VoteRefused as refusal:
+    except Refused as refusal:
         db.session.rollback()
-        flash(str(REFUSALS[refusal.reason]), "error")
+        flash(refusal.message, "error")
         return redirect(url_for("ideas.detail", idea_id=idea.id, slug=idea.slug))
     db.session.commit()
     flash(_("Your vote is saved. You follow this idea."), "success")
@@ -144,8 +146,6 @@ def vote(idea_id: int):
 def unvote(idea_id: int):
     """Withdraw one's vote."""
     idea = db.get_or_404(Idea, idea_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
     if service.remove_vote(current_user, idea):
         db.session.commit()
         flash(_("Your vote is withdrawn."), "info")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import (
     Response,
-    abort,
     current_app,
     flash,
     redirect,
@@ -24,6 +23,7 @@ from community.ideas import priorities, service
 from community.ideas.blueprint import bp
 from community.ideas.forms import PriorityForm
 from community.ideas.models import Idea, Status, StatusChange, Vote
+from community.refusals import Refused
 
 
 @bp.route("/priorities")
@@ -45,18 +45,13 @@ def priorities_update():
     """Reorder (drag-and-drop sends the whole order; buttons move one idea), add or remove."""
     form = PriorityForm()
     if not form.validate_on_submit():
-        if "csrf_token" in form.errors:
-            abort(400)
         flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
         return redirect(url_for("ideas.priorities_page"))
     try:
         _update_ballot(form)
-    except priorities.BallotRefused as refusal:
+    except Refused as refusal:
         db.session.rollback()
-        flash({"too_many": _("Your priorities hold at most ten ideas."),
-               "missing": _("One of these ideas does not exist."),
-               "unverified": _("Please confirm your e-mail address first.")}[refusal.reason],
-              "error")
+        flash(refusal.message, "error")
         return redirect(url_for("ideas.priorities_page"))
     db.session.commit()
     return redirect(url_for("ideas.priorities_page"))
@@ -90,14 +85,13 @@ def mine():
 def follow(idea_id: int):
     """Follow or stop following an idea (one click)."""
     idea = db.get_or_404(Idea, idea_id)
-    if ActionForm().validate_on_submit():
-        if request.form.get("stop"):
-            service.unfollow(current_user, idea)
-            flash(_("You no longer follow this idea."), "info")
-        else:
-            service.follow(current_user, idea)
-            flash(_("You follow this idea."), "info")
-        db.session.commit()
+    if request.form.get("stop"):
+        service.unfollow(current_user, idea)
+        flash(_("You no longer follow this idea."), "info")
+    else:
+        service.follow(current_user, idea)
+        flash(_("You follow this idea."), "info")
+    db.session.commit()
     return redirect(url_for("ideas.detail", idea_id=idea.id, slug=idea.slug))
 
 

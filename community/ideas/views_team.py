@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
@@ -22,17 +21,15 @@ from community.ideas.forms_triage import (
     StatusForm,
 )
 from community.ideas.models import Idea, Outcome, Status
-
-MESSAGES = {
-    "note_required": _l("Declining needs a public explanation: say why."),
-    "bad_target": _l("Choose another idea to merge into."),
-    "forbidden": _l("Only the product team can do this."),
-    "use_merge": _l("Use the merge form to merge an idea."),
-}
+from community.refusals import Refused
 
 
 def _back(idea: Idea):
     return redirect(url_for("ideas.detail", idea_id=idea.id, slug=idea.slug))
+
+
+def _form_errors(form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
 @bp.route("/triage")
@@ -49,19 +46,21 @@ def triage_queue():
 def triage_bulk():
     """One status (and note) for several ideas at once."""
     form = BulkStatusForm()
-    if form.validate_on_submit():
-        ideas = db.session.scalars(sa.select(Idea).where(Idea.id.in_(form.ideas.data))).all()
-        try:
-            for idea in ideas:
-                triage.change_status(current_user, idea, Status(form.status.data),
-                                     form.note.data or "")
-        except triage.TriageRefused as refusal:
-            db.session.rollback()
-            flash(str(MESSAGES[refusal.reason]), "error")
-        else:
-            db.session.commit()
-            flash(ngettext("%(num)d idea updated.", "%(num)d ideas updated.", len(ideas)),
-                  "success")
+    if not form.validate_on_submit():
+        flash(_form_errors(form), "error")
+        return redirect(url_for("ideas.triage_queue"))
+    ideas = db.session.scalars(sa.select(Idea).where(Idea.id.in_(form.ideas.data))).all()
+    try:
+        for idea in ideas:
+            triage.change_status(current_user, idea, Status(form.status.data),
+                                 form.note.data or "")
+    except Refused as refusal:
+        db.session.rollback()
+        flash(refusal.message, "error")
+    else:
+        db.session.commit()
+        flash(ngettext("%(num)d idea updated.", "%(num)d ideas updated.", len(ideas)),
+              "success")
     return redirect(url_for("ideas.triage_queue"))
 
 
@@ -82,9 +81,9 @@ def update_status(idea_id: int):
     if form.validate_on_submit():
         try:
             triage.change_status(current_user, idea, Status(form.status.data), form.note.data or "")
-        except triage.TriageRefused as refusal:
+        except Refused as refusal:
             db.session.rollback()
-            flash(str(MESSAGES[refusal.reason]), "error")
+            flash(refusal.message, "error")
         else:
             db.session.commit()
             flash(_("The status is changed and followers are told."), "success")
@@ -105,9 +104,9 @@ def merge(idea_id: int):
         return _back(duplicate)
     try:
         triage.merge(current_user, duplicate, target)
-    except triage.TriageRefused as refusal:
+    except Refused as refusal:
         db.session.rollback()
-        flash(str(MESSAGES[refusal.reason]), "error")
+        flash(refusal.message, "error")
         return _back(duplicate)
     db.session.commit()
     flash(_("Merged: votes, comments and followers moved here."), "success")
@@ -124,8 +123,6 @@ def comment(idea_id: int):
         flash(_("Your comment was not saved: write something (at most 5,000 characters)."),
               "error")
         return _back(idea)
-    if form.official.data and not triage.can_triage(current_user):
-        abort(403)
     triage.add_comment(current_user, idea, form.body.data, official=form.official.data)
     db.session.commit()
     return redirect(url_for("ideas.detail", idea_id=idea.id, slug=idea.slug,
@@ -138,13 +135,15 @@ def outcome(idea_id: int):
     """A voter says whether the shipped idea solved their need."""
     idea = db.get_or_404(Idea, idea_id)
     form = OutcomeForm()
-    if form.validate_on_submit():
-        try:
-            triage.record_outcome(current_user, idea, Outcome(form.outcome.data))
-        except triage.TriageRefused:
-            db.session.rollback()
-            flash(_("Only the idea's voters can answer, once it shipped."), "error")
-        else:
-            db.session.commit()
-            flash(_("Thank you: the team reads every answer."), "success")
+    if not form.validate_on_submit():
+        flash(_form_errors(form), "error")
+        return _back(idea)
+    try:
+        triage.record_outcome(current_user, idea, Outcome(form.outcome.data))
+    except Refused as refusal:
+        db.session.rollback()
+        flash(refusal.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Thank you: the team reads every answer."), "success")
     return _back(idea)

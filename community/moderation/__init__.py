@@ -8,10 +8,19 @@ from __future__ import annotations
 
 from flask import Flask
 
+LAYER = "platform"  # docs/ARCHITECTURE.md: it imports only its layer and those below
+
 
 def init_app(app: Flask) -> None:
-    from community.moderation import service, views  # noqa: F401  (routes)
+    from flask_babel import lazy_gettext as _l
+
+    from community.accounts.models import Role
+    from community.navigation import Link, register_link, with_role
+
+    register_link(Link("moderation.index", _l("Moderation"), 60, with_role(Role.MODERATOR)))
+    from community.moderation import refusals, service, views  # noqa: F401  (routes)
     from community.moderation.blueprint import bp
 
     app.register_blueprint(bp)
     service.register_export()
+    refusals.register()

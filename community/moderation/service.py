@@ -15,35 +15,18 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from community import registry
 from community.accounts.data import register_exporter
 from community.accounts.models import Role, User
 from community.extensions import db
 from community.moderation.models import AuditEntry, Flag, FlagKind, FlagReason, FlagState
+from community.refusals import Refused
 from community.timeutil import iso, utcnow
 
 DECISIONS = {"dismiss": FlagState.DISMISSED, "hide": FlagState.ACTIONED}
-MESSAGES = {
-    "duplicate": _l("You have already flagged this: the moderators will look at it."),
-    "forbidden": _l("Only moderators can decide flags."),
-    "cannot_hide": _l("This kind of content cannot be hidden from the moderation queue."),
-    "nothing_open": _l("Nothing is waiting here: another moderator may have decided it."),
-    "bad_decision": _l("Choose to dismiss the flags or to hide the content."),
-}
-
-
-class FlagRefused(Exception):
-    """A refusal with a reason code; ``str()`` is the translated message for the member."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-    def __str__(self) -> str:
-        return str(MESSAGES[self.reason])
 
 
 # ---- the registry: how each domain shows and hides what can be flagged ----
@@ -69,12 +52,9 @@ class SubjectHandler:
     describe_many: Callable[[Sequence[int]], dict[int, SubjectView]] | None = None
 
 
-_SUBJECTS: dict[str, Any] = {}
-
-
 def register_subject(subject_type: str, handler: Any) -> None:
     """Teach moderation to show (and hide) one subject type, e.g. "post" or "topic"."""
-    _SUBJECTS[subject_type] = handler
+    registry.table("moderation_subjects")[subject_type] = handler
 
 
 def unknown_subject(subject_type: str, subject_id: int) -> SubjectView:
@@ -89,7 +69,7 @@ def describe_subjects(keys: Sequence[tuple[str, int]]) -> dict[tuple[str, int], 
         by_type.setdefault(subject_type, []).append(subject_id)
     views: dict[tuple[str, int], SubjectView] = {}
     for subject_type, ids in by_type.items():
-        handler = _SUBJECTS.get(subject_type)
+        handler = registry.table("moderation_subjects").get(subject_type)
         many = getattr(handler, "describe_many", None)
         if many is not None:
             found = many(ids)
@@ -116,7 +96,7 @@ def open_flag(reporter: User, subject_type: str, subject_id: int, reason: FlagRe
         with db.session.begin_nested():
             db.session.add(flag)
     except IntegrityError:
-        raise FlagRefused("duplicate") from None
+        raise Refused("moderation.duplicate", 409) from None
     return flag
 
 
@@ -148,20 +128,20 @@ def decide_subject(moderator: User, subject_type: str, subject_id: int, decision
                    note: str = "") -> list[Flag]:
     """Decide every open flag of a subject at once: dismiss them, or hide the content."""
     if not moderator.has_role(Role.MODERATOR):
-        raise FlagRefused("forbidden")
+        raise Refused("moderation.forbidden")
     if decision not in DECISIONS:
-        raise FlagRefused("bad_decision")
+        raise Refused("moderation.bad_decision", 422)
     flags = list(db.session.scalars(sa.select(Flag).where(
         Flag.subject_type == subject_type, Flag.subject_id == subject_id,
         Flag.state == FlagState.OPEN,
     ).order_by(Flag.id).with_for_update()))
     if not flags:
-        raise FlagRefused("nothing_open")
+        raise Refused("moderation.nothing_open", 409)
     note = (note or "").strip()[:500]
     if decision == "hide":
-        hide = getattr(_SUBJECTS.get(subject_type), "hide", None)
+        hide = getattr(registry.table("moderation_subjects").get(subject_type), "hide", None)
         if hide is None:
-            raise FlagRefused("cannot_hide")
+            raise Refused("moderation.cannot_hide", 422)
         hide(moderator, subject_id, note)
     now = utcnow()
     for flag in flags:

@@ -14,6 +14,7 @@ from community.ids import query_int
 from community.moderation import service
 from community.moderation.blueprint import bp
 from community.moderation.forms import KIND_LABELS, REASON_LABELS, STATE_LABELS, DecisionForm
+from community.refusals import Refused
 
 LABELS = {"reason_label": REASON_LABELS.get, "state_label": STATE_LABELS.get,
           "kind_label": KIND_LABELS.get, "evidence_text": service.evidence_text}
@@ -51,9 +52,9 @@ def decide(subject_type: str, subject_id: int):
     try:
         flags = service.decide_subject(current_user, subject_type, subject_id,
                                        form.decision.data, form.note.data or "")
-    except service.FlagRefused as refusal:
+    except Refused as refusal:
         db.session.rollback()
-        flash(str(refusal), "error")
+        flash(refusal.message, "error")
     else:
         db.session.commit()
         flash(ngettext("%(num)d flag decided.", "%(num)d flags decided.", len(flags)), "success")

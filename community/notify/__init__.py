@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from flask import Flask
 
+LAYER = "platform"  # docs/ARCHITECTURE.md: it imports only its layer and those below
+
 
 def init_app(app: Flask) -> None:
     from flask_login import current_user

@@ -1,15 +1,17 @@
 """Notifications: in-app rows, e-mailed instantly or in a daily digest per member's setting.
 
-A notification is stored as a kind plus ids, and worded when shown or mailed: in the reader's
-language, with the subject's current title and the actor's current name, and only if the
-reader may still see the subject (a topic moved into a restricted category, or deleted, takes
-its notifications out of the list, the unread count and the mails). The domain that notifies
-words its kinds through ``register_kinds``; notify imports no content domain for them. The
-ideas' kinds are still worded here, from the title kept at creation.
+A notification is stored as a kind, its subject (``subject_type``, ``subject_id``, as a flag
+names what it is about) and the ids its domain keeps in ``data``; it is worded when shown or
+mailed: in the reader's language, with the subject's current title and the actor's current
+name, and only if the reader may still see the subject (a topic moved into a restricted
+category, or deleted, takes its notifications out of the list, the unread count and the
+mails). The domain that notifies words its kinds through ``register_kinds``; notify knows no
+domain, and a kind that no domain registered is never shown nor mailed.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -19,15 +21,17 @@ from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from community import registry
 from community.accounts.models import User
 from community.extensions import db
-from community.ideas.labels import status_label
 from community.mail import send_after_commit
 from community.notify.models import Notification
 from community.timeutil import utcnow
 
 # The badge counts the newest unread notifications, at most this many: a page stays cheap.
 UNREAD_SCAN = 100
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,7 @@ class Shown:
 
 Resolver = Callable[[User, Sequence[Notification]], dict[int, Shown]]
 Item = tuple[Notification, Shown]
-_RESOLVERS: dict[str, Resolver] = {}
+_UNKNOWN_LOGGED: set[str] = set()  # kinds found with no domain to word them, warned once
 
 
 def register_kinds(kinds: Iterable[str], resolve: Resolver) -> None:
@@ -48,43 +52,19 @@ def register_kinds(kinds: Iterable[str], resolve: Resolver) -> None:
     per notification id the reader may still see (in the current language); one it leaves out
     is hidden. It must cost a bounded number of queries, whatever the number of rows."""
     for kind in kinds:
-        _RESOLVERS[kind] = resolve
-
-
-def describe(notification: Notification) -> str:
-    """The sentence of a kind no domain words (the ideas'), from the data kept at creation."""
-    data = notification.data or {}
-    title = data.get("title", "")
-    if notification.kind == "status":
-        return _("“%(title)s” is now: %(status)s.", title=title, status=status_label(
-            data.get("status", "")))
-    if notification.kind == "official":
-        return _("The team answered on “%(title)s”.", title=title)
-    if notification.kind == "merged":
-        return _("“%(title)s” was merged into “%(target)s”; your vote moved with it.",
-                 title=title, target=data.get("target", ""))
-    if notification.kind == "shipped":
-        return _("“%(title)s” shipped. Did it solve your need? Tell the team.", title=title)
-    return title
-
-
-def link(notification: Notification) -> str | None:
-    """Where a notification no domain words leads: its idea."""
-    if notification.idea_id:
-        return url_for("ideas.detail", idea_id=notification.idea_id)
-    return None
-
-
-def _as_kept(reader: User, notifications: Sequence[Notification]) -> dict[int, Shown]:
-    return {n.id: Shown(describe(n), link(n)) for n in notifications}
+        registry.table("notification_kinds")[kind] = resolve
 
 
 def shown(reader: User, notifications: Sequence[Notification]) -> list[Item]:
     """The notifications the reader may see, in order, each with its words: one resolver
     call per kind's domain, so a page costs the same for 5 rows or 50."""
     by_resolver: dict[Resolver, list[Notification]] = {}
+    kinds = registry.table("notification_kinds")
     for notification in notifications:
-        resolve = _RESOLVERS.get(notification.kind, _as_kept)
+        resolve = kinds.get(notification.kind)
+        if resolve is None:
+            _unknown(notification.kind)
+            continue
         by_resolver.setdefault(resolve, []).append(notification)
     words: dict[int, Shown] = {}
     for resolve, rows in by_resolver.items():
@@ -92,13 +72,24 @@ def shown(reader: User, notifications: Sequence[Notification]) -> list[Item]:
     return [(n, words[n.id]) for n in notifications if n.id in words]
 
 
-def notify(user_ids: Iterable[int], kind: str, idea_id: int | None, data: dict) -> int:
-    """Write one notification per member; mail those who chose "instant". Returns the count."""
+def _unknown(kind: str) -> None:
+    """A kind no domain registered is left out; say so once per kind, not once per row."""
+    if kind not in _UNKNOWN_LOGGED:
+        _UNKNOWN_LOGGED.add(kind)
+        log.warning("notifications of kind %r are not shown: no domain registered it", kind)
+
+
+def notify(user_ids: Iterable[int], kind: str, subject_type: str, subject_id: int,
+           data: dict | None = None) -> int:
+    """Write one notification per member about a subject (``"idea"``, 12); mail those who
+    chose "instant". ``kind`` must be registered by the calling domain (``register_kinds``),
+    which words it from the subject and ``data``. Returns the count."""
     ids = sorted(set(user_ids))
     if not ids:
         return 0
     db.session.execute(sa.insert(Notification), [
-        {"user_id": uid, "kind": kind, "idea_id": idea_id, "data": data, "created_at": utcnow()}
+        {"user_id": uid, "kind": kind, "subject_type": subject_type, "subject_id": subject_id,
+         "data": data or {}, "created_at": utcnow()}
         for uid in ids
     ])
     instant = db.session.scalars(sa.select(User).where(

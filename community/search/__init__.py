@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from flask import Flask
 
+LAYER = "platform"  # docs/ARCHITECTURE.md: it imports only its layer and those below
+
 
 def init_app(app: Flask) -> None:
     from community.search import models, views  # noqa: F401  (tables, routes)
     from community.search.blueprint import bp
+    from community.search.cli import search_cli
 
     app.register_blueprint(bp)
+    app.cli.add_command(search_cli)

@@ -1,4 +1,5 @@
-"""The search index: one row per topic, reply and FAQ entry, plus each database's text index.
+"""The search index: one row per searchable item of a registered kind (kinds.py: forum topics,
+replies and FAQ entries, ideas...), plus each database's text index.
 
 ``search_documents`` is an ordinary table (the models' schema). What each database needs on top
 of it is raw DDL, kept here once for ``db.create_all()`` (tests) and for the migration:
@@ -24,23 +25,19 @@ from sqlalchemy.orm import Mapped, mapped_column
 from community.extensions import db
 from community.timeutil import utcnow
 
-KINDS = ("topic", "post", "faq")
-
 
 class SearchDocument(db.Model):
-    """A searchable text: a topic (title + first post), a reply, or a FAQ entry."""
+    """A searchable text of a registered kind (see kinds.py): a forum topic (title + first
+    post), a reply, a FAQ entry, an idea..."""
 
     __tablename__ = "search_documents"
-    __table_args__ = (
-        sa.UniqueConstraint("kind", "ref_id"),
-        sa.CheckConstraint("kind IN ('topic', 'post', 'faq')", name="kind"),
-    )
+    __table_args__ = (sa.UniqueConstraint("kind", "ref_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(sa.String(8))
-    ref_id: Mapped[int] = mapped_column()  # the topic's, post's or FAQ entry's id
-    topic_id: Mapped[int | None] = mapped_column(index=True)
-    category_id: Mapped[int] = mapped_column(index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))  # a registered kind's name
+    ref_id: Mapped[int] = mapped_column()  # the item's id in its domain (topic, post, idea...)
+    topic_id: Mapped[int | None] = mapped_column(index=True)  # its thread, if any
+    category_id: Mapped[int | None] = mapped_column(index=True)  # its scope, if any
     author_id: Mapped[int | None] = mapped_column(index=True)
     solved: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,21 +1,18 @@
-"""The search page: forum topics, replies and FAQ entries the reader may see."""
+"""The search page: every registered kind of document the reader may see (kinds.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import render_template, request, url_for
+from flask import render_template, request
 from flask_login import current_user
 
 from community.accounts.models import User
 from community.extensions import db, limiter
-from community.forums import access
-from community.forums.models import ForumCategory
 from community.ids import query_int
-from community.search import service, terms
+from community.search import kinds, service, terms
 from community.search.blueprint import bp
-from community.search.models import KINDS
 from community.search.service import Hit
 
 # Per client address, for requests that search (opening the empty form is free).
@@ -27,32 +24,29 @@ SOLVED = {"yes": True, "no": False}
 @dataclass(frozen=True)
 class Criteria:
     q: str
-    category_id: int | None
+    category_id: int | None  # a scope (kinds.SearchKind.scopes): a forum category
     author: str
     solved: str  # "", "yes" or "no"
     page: int
-    kind: str = ""  # "" (everything) or one of KINDS: the FAQ page searches "faq" only
+    kind: str = ""  # "" (everything) or a registered kind: the FAQ page searches "faq" only
 
 
 def _criteria() -> Criteria:
     solved = request.args.get("solved", "")
+    kind = request.args.get("kind", "")
     return Criteria(
         q=" ".join(request.args.get("q", "").split())[:200],
         category_id=query_int("category"),
         author=request.args.get("author", "").strip().lstrip("@")[:40],
         solved=solved if solved in SOLVED else "",
         page=min(query_int("page", 1), service.MAX_PAGE),
-        kind=request.args.get("kind", "") if request.args.get("kind") in KINDS else "",
+        kind=kind if kinds.get(kind) is not None else "",
     )
 
 
-def hit_url(hit: Hit) -> str:
-    """Where a hit leads: the topic, the reply's permalink, or the FAQ entry's anchor."""
-    if hit.kind == "topic":
-        return url_for("forums.topic", topic_id=hit.ref_id)
-    if hit.kind == "post":
-        return url_for("forums.post", post_id=hit.ref_id)
-    return url_for("forums.faq", _anchor=f"faq-{hit.ref_id}")
+def hit_url(hit: Hit) -> str | None:
+    """Where a hit leads (its kind says: a topic, a reply's permalink, an idea...)."""
+    return kinds.hit_urls([hit])[0]
 
 
 def _author_id(handle: str) -> int | None:
@@ -67,17 +61,18 @@ def _author_id(handle: str) -> int | None:
 def index():
     """Search what this reader may see, with filters; a short query just shows the form."""
     criteria = _criteria()
-    categories = list(db.session.scalars(sa.select(ForumCategory)
-                                         .where(access.visible_condition(current_user))
-                                         .order_by(ForumCategory.position, ForumCategory.id)))
+    audience = kinds.audience(current_user, scope=criteria.category_id)
     results = service.search(
-        criteria.q, category_ids=[c.id for c in categories], category_id=criteria.category_id,
-        author_id=_author_id(criteria.author), solved=SOLVED.get(criteria.solved),
-        kinds=[criteria.kind] if criteria.kind else None, page=criteria.page, per_page=PER_PAGE)
+        criteria.q, audience.conditions, author_id=_author_id(criteria.author),
+        solved=SOLVED.get(criteria.solved), kinds=[criteria.kind] if criteria.kind else None,
+        page=criteria.page, per_page=PER_PAGE)
     author_ids = {h.author_id for h in results.hits if h.author_id is not None}
     authors = {u.id: u for u in db.session.scalars(
         sa.select(User).where(User.id.in_(author_ids)))} if author_ids else {}
+    registered = kinds.registered()
     return render_template(
-        "search/index.html", criteria=criteria, results=results, categories=categories,
-        category_names={c.id: c.name for c in categories}, authors=authors, hit_url=hit_url,
+        "search/index.html", criteria=criteria, results=results, scopes=audience.scopes,
+        scope_names=audience.scope_names, authors=authors, kinds=registered,
+        by_name={k.name: k for k in registered},
+        hits=list(zip(results.hits, kinds.hit_urls(results.hits), strict=True)),
         min_word=terms.MIN_WORD)

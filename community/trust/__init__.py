@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from flask import Flask
 
+LAYER = "platform"  # docs/ARCHITECTURE.md: it imports only its layer and those below
+
 
 def init_app(app: Flask) -> None:
     from community.accounts import gates

@@ -87,10 +87,15 @@ def test_newcomer_signs_up_confirms_logs_in_switches_language_and_exports(
         has_text="Thank you, your e-mail address is confirmed."
     ).is_visible()
     assert page.get_by_role("heading", level=1).inner_text().strip().startswith(NAME)
+    # The browser that signed up is signed in by the link: no "Log in" left to click.
+    assert header(page).get_by_role("link", name=NAME, exact=True).is_visible()
+    assert header(page).get_by_role("link", name="Log in", exact=True).count() == 0
     page.screenshot(path=shots / "03-confirmed.png", full_page=True)
 
-    # 3. Log in; the header shows the member's name. Log out with the header button, log in
-    #    again.
+    # 3. Log out with the header button, log in; the header shows the member's name. Log out
+    #    and log in again.
+    header(page).get_by_role("button", name="Log out", exact=True).click()
+    flash(page).filter(has_text="You are logged out.").wait_for()
     log_in(page)
     assert flash(page).filter(has_text=f"Welcome back, {NAME}.").is_visible()
     assert header(page).get_by_role("link", name=NAME, exact=True).is_visible()

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from community.clubs import membership as clubs
 from community.extensions import db
 from community.forums import admin, service
 from community.forums.models import ForumCategory, Post, Topic
@@ -32,7 +33,7 @@ def forum(app):
     with app.app_context():
         general = admin.create_category("General", slug="general", position=1)
         staff = admin.create_category("Team room", slug="team-room", staff_only=True)
-        club = admin.create_club("Acme", "acme")
+        club = clubs.create("Acme", "acme")
         private = admin.create_category("Acme club", slug="acme-club", club=club)
         db.session.commit()
         return Forum(general.id, staff.id, private.id, "acme-club")

@@ -6,9 +6,11 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from community.clubs import membership as clubs
 from community.extensions import db
 from community.forums import admin, qa
 from community.forums.models import Post
+from community.groups import membership as groups
 from community.notify.models import Notification
 from tests.conftest import make_user
 from tests.forums.conftest import as_member, new_reply, new_topic, people
@@ -23,10 +25,10 @@ def secret(app, forum):
     alice, bob = people(app, "alice", "bob")  # Alice and Bob are in the club
     (outsider,) = people(app, "eve")
     with app.app_context():
-        club = admin.find(__import__("community.clubs.models", fromlist=["Club"]).Club, "acme")
+        club = clubs.find("acme")
         from community.accounts.models import User
         for user in (alice, bob):
-            admin.add_to_club(club, db.session.get(User, user.id), "Acme Corp")
+            clubs.add_member(club, user.id, organisation="Acme Corp")
         db.session.commit()
     topic_id = new_topic(app, alice.id, forum.club, title=f"{SECRET} question",
                          body=f"What about the {SECRET}?", question=True)
@@ -112,10 +114,9 @@ def test_staff_only_category_is_hidden_from_members(app, client, forum):
 def test_a_group_category_is_seen_by_its_members_only(app, client, forum):
     alice, bob = people(app, "alice", "bob")
     with app.app_context():
-        from community.accounts.models import User
-        group = admin.create_group("Paris alumni", "paris")
+        group = groups.create("Paris alumni", "paris")
         category = admin.create_category("Paris meetups", slug="paris-meetups", group=group)
-        admin.add_to_group(group, db.session.get(User, alice.id))
+        groups.add_member(group, alice.id)
         db.session.commit()
         category_id = category.id
     topic_id = new_topic(app, alice.id, category_id, title="Drinks near the Bastille")

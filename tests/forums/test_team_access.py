@@ -10,9 +10,9 @@ import pytest
 import sqlalchemy as sa
 
 from community.accounts.models import Role, User
-from community.clubs.models import Club
+from community.clubs import membership as clubs
 from community.extensions import db
-from community.forums import admin, qa
+from community.forums import qa
 from community.forums.models import FaqEntry, Post
 from community.moderation.models import AuditEntry
 from tests.conftest import make_user
@@ -24,9 +24,9 @@ SECRET = "Quarterly pricing zeppelin"
 
 def _join_club(app, *users) -> None:
     with app.app_context():
-        club = admin.find(Club, "acme")
+        club = clubs.find("acme")
         for user in users:
-            admin.add_to_club(club, db.session.get(User, user.id), "Acme Corp")
+            clubs.add_member(club, user.id, organisation="Acme Corp")
         db.session.commit()
 
 

@@ -10,6 +10,7 @@ from community.accounts.models import Role, User
 from community.extensions import db
 from community.ideas import service
 from community.ideas.models import Idea, Status, Vote
+from community.refusals import Refused
 from community.timeutil import utcnow
 from tests.conftest import make_user
 from tests.ideas.factories import make_idea
@@ -61,11 +62,14 @@ def test_unverified_members_and_closed_ideas_cannot_be_voted(app):
     idea_id = make_idea(app, author.id)
     with app.app_context():
         idea = db.session.get(Idea, idea_id)
-        with pytest.raises(service.VoteRefused, match="unverified"):
+        with pytest.raises(Refused) as refused:
             service.cast_vote(_user(unverified.id), idea, 2, None)
+        assert (refused.value.code, refused.value.status) == ("ideas.unverified", 403)
+        assert refused.value.message == "Please confirm your e-mail address before voting."
         idea.status = Status.DECLINED
-        with pytest.raises(service.VoteRefused, match="closed"):
+        with pytest.raises(Refused) as refused:
             service.cast_vote(_user(author.id), idea, 2, None)
+        assert (refused.value.code, refused.value.status) == ("ideas.closed", 409)
 
 
 def test_database_refuses_a_second_vote_row_for_one_member(app):

@@ -29,12 +29,12 @@ class NoteStore:
 
 
 @pytest.fixture
-def notes():
+def notes(app):
     store = NoteStore()
-    service.register_subject("note", service.SubjectHandler(describe=store.describe,
-                                                            hide=store.hide))
-    yield store
-    service._SUBJECTS.pop("note", None)
+    with app.app_context():  # this app's registry only: other apps never see the kind
+        service.register_subject("note", service.SubjectHandler(describe=store.describe,
+                                                                hide=store.hide))
+    return store
 
 
 def user(app, user_id: int):

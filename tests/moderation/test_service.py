@@ -11,6 +11,7 @@ from community.accounts.models import Role
 from community.extensions import db
 from community.moderation import service
 from community.moderation.models import AuditEntry, Flag, FlagKind, FlagReason, FlagState
+from community.refusals import Refused
 from tests.conftest import make_user
 from tests.moderation.conftest import user
 
@@ -26,10 +27,10 @@ def people(app):
 def test_a_member_reports_a_subject_once(app, ctx, people, notes):
     alice, _, _ = people
     service.open_flag(user(app, alice), "note", 1, "spam", "  sells watches ")
-    with pytest.raises(service.FlagRefused) as refused:
+    with pytest.raises(Refused) as refused:
         service.open_flag(user(app, alice), "note", 1, "abuse")
-    assert refused.value.reason == "duplicate"
-    assert "already flagged" in str(refused.value)
+    assert (refused.value.code, refused.value.status) == ("moderation.duplicate", 409)
+    assert "already flagged" in refused.value.message
     db.session.commit()  # the savepoint kept the first flag; the session is still usable
     flag = db.session.scalars(sa.select(Flag)).one()
     assert (flag.kind, flag.reason, flag.note) == (FlagKind.MEMBER_REPORT, FlagReason.SPAM,
@@ -113,9 +114,9 @@ def test_hiding_an_unregistered_subject_is_refused_and_changes_nothing(app, ctx,
     alice, _, mo = people
     flag_id = service.open_flag(user(app, alice), "gadget", 9, "other").id
     db.session.commit()
-    with pytest.raises(service.FlagRefused) as refused:
+    with pytest.raises(Refused) as refused:
         service.decide_flag(user(app, mo), db.session.get(Flag, flag_id), "hide", "")
-    assert refused.value.reason == "cannot_hide"
+    assert refused.value.code == "moderation.cannot_hide"
     db.session.rollback()
     assert db.session.get(Flag, flag_id).state is FlagState.OPEN
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) == 0
@@ -124,14 +125,15 @@ def test_hiding_an_unregistered_subject_is_refused_and_changes_nothing(app, ctx,
 def test_only_moderators_decide_and_only_open_flags(app, ctx, people, notes):
     alice, bob, mo = people
     service.open_flag(user(app, alice), "note", 1, "spam")
-    for actor, decision, reason in ((bob, "dismiss", "forbidden"), (mo, "delete", "bad_decision")):
-        with pytest.raises(service.FlagRefused) as refused:
+    for actor, decision, code in ((bob, "dismiss", "moderation.forbidden"),
+                                  (mo, "delete", "moderation.bad_decision")):
+        with pytest.raises(Refused) as refused:
             service.decide_subject(user(app, actor), "note", 1, decision)
-        assert refused.value.reason == reason
+        assert refused.value.code == code
     service.decide_subject(user(app, mo), "note", 1, "dismiss")
-    with pytest.raises(service.FlagRefused) as refused:
+    with pytest.raises(Refused) as refused:
         service.decide_subject(user(app, mo), "note", 1, "dismiss")
-    assert refused.value.reason == "nothing_open"
+    assert refused.value.code == "moderation.nothing_open"
 
 
 def test_a_detector_finding_is_refreshed_and_a_dismissal_holds_until_a_higher_score(

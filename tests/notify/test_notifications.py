@@ -8,9 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from community.accounts.models import User
-from community.clubs.models import Club
+from community.clubs import membership as clubs
 from community.extensions import db
-from community.forums import admin
 from community.forums.models import Post
 from community.notify import service
 from community.notify.models import Notification
@@ -42,9 +41,9 @@ def watched(app, forum, moderator):
     a topic there and replies to it: each of them has two notifications."""
     alice, bob, carol = people(app, "alice", "bob", "carol")
     with app.app_context():
-        club = admin.find(Club, "acme")
+        club = clubs.find("acme")
         for user in (bob, carol):
-            admin.add_to_club(club, db.session.get(User, user.id))
+            clubs.add_member(club, user.id)
         db.session.commit()
     readers = {}
     for name in ("alice", "carol"):
@@ -124,20 +123,22 @@ def test_an_instant_mail_leaves_out_what_moved_out_of_sight(app, forum, watched,
 
 
 def test_older_rows_with_a_frozen_title_follow_their_post(app, forum, watched):
-    """Rows written before notifications kept ids: title, permalink and name, frozen."""
+    """Rows written before notifications kept ids (title, permalink and name, frozen), as the
+    migration to subjects left them: about their post."""
     club_topic = new_topic(app, watched["bob"].id, forum.club, title="Club-only pricing talk")
     club_post = _first_post(app, club_topic)
     with app.app_context():
         alice_id = db.session.scalar(sa.select(User.id).where(User.handle == "alice"))
         db.session.execute(sa.delete(Notification))
         frozen = [
-            ("forum_reply", {"title": "An old title", "url": f"/p/{watched['reply']}",
-                             "by": "Bob Doe"}),
-            ("forum_topic", {"title": "Club-only pricing talk",
-                             "url": f"/p/{club_post}", "by": "Bob Doe"}),
+            ("forum_reply", watched["reply"], {
+                "title": "An old title", "url": f"/p/{watched['reply']}", "by": "Bob Doe"}),
+            ("forum_topic", club_post, {"title": "Club-only pricing talk",
+                                        "url": f"/p/{club_post}", "by": "Bob Doe"}),
         ]
         db.session.execute(sa.insert(Notification), [
-            {"user_id": alice_id, "kind": kind, "data": data} for kind, data in frozen])
+            {"user_id": alice_id, "kind": kind, "subject_type": "post", "subject_id": post_id,
+             "data": data} for kind, post_id, data in frozen])
         db.session.commit()
     page = text(watched["alice"].get("/notifications"))
     assert f"Bob Doe replied in “{TITLE}”" in page
@@ -166,24 +167,23 @@ class Notes:
 
 
 @pytest.fixture
-def notes():
+def notes(app):
     found = Notes()
-    service.register_kinds(["note"], found.resolve)
-    yield found
-    service._RESOLVERS.pop("note", None)
+    with app.app_context():  # this app's registry only: other apps never see the kind
+        service.register_kinds(["note"], found.resolve)
+    return found
 
 
 def test_a_registered_kind_is_worded_and_filtered_by_its_domain(app, forum, notes):
     (alice,) = people(app, "alice")
     with app.app_context():
-        service.notify([alice.id], "status", None, {"title": "Dark mode", "status": "planned"})
         for n in range(1, 7):
-            service.notify([alice.id], "note", None, {"n": n})
+            service.notify([alice.id], "note", subject_type="note", subject_id=n, data={"n": n})
         db.session.commit()
     client = as_member(app.test_client(), "alice@example.com")
     notes.calls = 0
     page = text(client.get("/notifications"))
     assert [f"Note {n}" in page for n in range(1, 7)] == [False, True] * 3
-    assert 'href="/notes/4"' in page and "Dark mode" in page
-    assert 'aria-label="4 unread notifications"' in page
+    assert 'href="/notes/4"' in page
+    assert 'aria-label="3 unread notifications"' in page
     assert notes.calls == 2  # once for the page, once for the badge: never once per row

@@ -4,12 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from community.search import service, terms
+from community.search import kinds, service, terms
 
 CORPORA = Path(__file__).resolve().parents[3] / "shared" / "corpora"
 EXTRA = ['"', "'", '"unbalanced', "NEAR(a b)", "a* OR b*", "col:word", "^start", "(((", "!&|:*",
          "x' | 'y", "\\", "'\\''", "NOT AND OR", "-word", "+word", "😀" * 50, "é" * 5000,
          "\x00drop", "\u202eevil", "word " * 500]
+FORUM_OPEN = {kind: kinds.in_scopes([1]) for kind in ("topic", "post", "faq")}
 
 
 def corpus_lines() -> list[str]:
@@ -24,7 +25,7 @@ def test_every_corpus_line_searches_cleanly(ctx):
     service.index_document("topic", 1, title="Select from users", category_id=1, topic_id=1,
                            body="script alert onerror drop table union select or and not")
     for line in [*corpus_lines(), *EXTRA]:
-        page = service.search(line, category_ids=[1], category_id=1, author_id=None)
+        page = service.search(line, FORUM_OPEN, author_id=None)
         assert all("<script" not in str(hit.snippet) for hit in page.hits), line
 
 
@@ -32,4 +33,4 @@ def test_every_corpus_line_searches_cleanly(ctx):
 def test_hostile_strings_index_cleanly(ctx, line):
     service.index_document("post", 1, title=line, body=line, category_id=1, topic_id=1)
     for word in terms.words(line)[:3]:
-        assert service.search(word, category_ids=[1]).hits, word
+        assert service.search(word, FORUM_OPEN).hits, word

@@ -7,7 +7,7 @@ import pytest
 
 from community.extensions import db
 from community.forums.models import ForumCategory
-from community.search import service
+from community.search import kinds, service
 from community.search.views import hit_url
 from tests.conftest import make_user
 from tests.helpers import text
@@ -88,7 +88,9 @@ def test_pages_link_to_each_other(client, app):
 
 def test_hit_urls_lead_to_the_content(app, forum):
     with app.test_request_context():
-        hits = {h.kind: h for h in service.search("invoices", category_ids=[forum["public"]]).hits}
+        public = kinds.in_scopes([forum["public"]])
+        page = service.search("invoices", {"topic": public, "faq": public})
+        hits = {h.kind: h for h in page.hits}
         assert hit_url(hits["topic"]) == "/t/1"
         assert hit_url(hits["faq"]) == "/faq#faq-3"
         post = service.Hit("post", 42, 1, 1, None, "T", hits["faq"].snippet, 1.0,

@@ -6,10 +6,11 @@ import pytest
 import sqlalchemy as sa
 
 from community.extensions import db
-from community.search import service
+from community.search import kinds, service
 from community.search.models import SearchDocument
 
 OPEN, OTHER, PRIVATE = 1, 2, 3
+FORUM_KINDS = ("topic", "post", "faq")  # registered by the forums (forums/searching.py)
 
 
 def add(kind, ref_id, title="", body="", *, category_id=OPEN, **fields):
@@ -17,8 +18,17 @@ def add(kind, ref_id, title="", body="", *, category_id=OPEN, **fields):
                            **fields)
 
 
-def found(query, category_ids=(OPEN, OTHER), **filters):
-    page = service.search(query, category_ids=list(category_ids), **filters)
+def visible(category_ids=(OPEN, OTHER), category_id=None):
+    """What a reader who sees ``category_ids`` may search, as kinds.audience gives it for the
+    forum kinds (narrowed to ``category_id`` when given: nothing if it is not among them)."""
+    if category_id is not None:
+        category_ids = [category_id] if category_id in category_ids else []
+    condition = kinds.in_scopes(category_ids)
+    return {kind: condition for kind in FORUM_KINDS}
+
+
+def found(query, category_ids=(OPEN, OTHER), category_id=None, **filters):
+    page = service.search(query, visible(category_ids, category_id), **filters)
     return [(hit.kind, hit.ref_id) for hit in page.hits]
 
 
@@ -105,7 +115,7 @@ def test_moving_accepting_and_merging_update_a_topics_documents(ctx):
         ("post", 2), ("topic", 1)]
     service.remove_document("topic", 1)
     service.update_topic_documents(1, topic_id=5, title="Sign-in loop")
-    hits = service.search("login", category_ids=[OTHER]).hits
+    hits = service.search("login", visible([OTHER])).hits
     assert [(h.kind, h.topic_id, h.title) for h in hits] == [("post", 5, "Sign-in loop")]
     assert found("sign") == []  # a reply's title is shown, not indexed
     assert_text_index_consistent()
@@ -116,11 +126,11 @@ def test_moving_accepting_and_merging_update_a_topics_documents(ctx):
 def test_pages_are_disjoint_and_ties_go_to_the_newest(ctx):
     for ref_id in range(1, 26):
         add("post", ref_id, "T", "identical words about backups", topic_id=1)
-    first = service.search("backups", category_ids=[OPEN], per_page=10)
-    third = service.search("backups", category_ids=[OPEN], per_page=10, page=3)
+    first = service.search("backups", visible([OPEN]), per_page=10)
+    third = service.search("backups", visible([OPEN]), per_page=10, page=3)
     assert [h.ref_id for h in first.hits] == list(range(25, 15, -1)) and first.has_next
     assert [h.ref_id for h in third.hits] == list(range(5, 0, -1)) and not third.has_next
-    assert service.search("backups", category_ids=[OPEN], page=10_000).page == service.MAX_PAGE
+    assert service.search("backups", visible([OPEN]), page=10_000).page == service.MAX_PAGE
 
 
 def test_only_the_newest_candidates_are_ranked(ctx, monkeypatch):
@@ -135,7 +145,7 @@ def test_hits_carry_what_the_page_shows(ctx):
     when = datetime(2026, 2, 3, 4, 5)
     add("topic", 1, "Widget <b>broken</b>", "The widget shows <script>alert(1)</script>",
         topic_id=1, author_id=4, solved=True, created_at=when)
-    (hit,) = service.search("widget", category_ids=[OPEN]).hits
+    (hit,) = service.search("widget", visible([OPEN])).hits
     assert (hit.kind, hit.ref_id, hit.topic_id, hit.category_id, hit.author_id) == (
         "topic", 1, 1, OPEN, 4)
     assert hit.title == "Widget <b>broken</b>" and hit.solved and hit.created_at == when
@@ -147,13 +157,38 @@ def test_hits_carry_what_the_page_shows(ctx):
 def test_queries_without_a_word_search_nothing(ctx):
     add("topic", 1, "A B", "ab cd", topic_id=1)
     for query in ("", "   ", "ab", "a b c", "!!! ???", "\x00"):
-        page = service.search(query, category_ids=[OPEN])
+        page = service.search(query, visible([OPEN]))
         assert (page.hits, page.searched) == ([], False), query
 
 
 def test_unknown_kinds_are_refused(ctx):
     with pytest.raises(ValueError):
-        service.index_document("idea", 1, title="x", body="y", category_id=OPEN)
+        service.index_document("nonesuch", 1, title="x", body="y", category_id=OPEN)
+    with pytest.raises(ValueError):
+        service.remove_document("nonesuch", 1)
+    with pytest.raises(ValueError):
+        kinds.register_kind(kinds.SearchKind("k" * 21, "K", "K", lambda reader: True))
+    with pytest.raises(ValueError):  # who may see it?
+        kinds.register_kind(kinds.SearchKind("nobody", "N", "N"))
+
+
+def test_a_kind_absent_from_visible_or_outside_its_condition_is_never_returned(ctx):
+    add("topic", 1, "Roadmap", "roadmap", topic_id=1)
+    add("faq", 2, "Roadmap?", "roadmap", category_id=OTHER)
+    add("idea", 3, "Roadmap view", "roadmap", category_id=None)
+    everything = {**visible(), "idea": True}
+    assert sorted(found_in("roadmap", everything)) == [("faq", 2), ("idea", 3), ("topic", 1)]
+    assert found_in("roadmap", {**visible(), "idea": None}) == [("faq", 2), ("topic", 1)]
+    assert found_in("roadmap", {"idea": True}) == [("idea", 3)]
+    assert found_in("roadmap", {"topic": kinds.in_scopes([OTHER]), "idea": False}) == []
+    assert found_in("roadmap", {}) == []
+    assert found_in("roadmap", everything, kinds=["idea", "nonesuch"]) == [("idea", 3)]
+    assert found_in("roadmap", everything, kinds=[]) == []
+    assert found_in("roadmap", everything, author_id=4) == []
+
+
+def found_in(query, conditions, **filters):
+    return [(hit.kind, hit.ref_id) for hit in service.search(query, conditions, **filters).hits]
 
 
 def assert_text_index_consistent():
@@ -167,13 +202,22 @@ def test_sqlite_walks_the_fts_index_newest_first(ctx):
     if db.session.get_bind().dialect.name != "sqlite":
         pytest.skip("PostgreSQL's plan depends on its statistics")
     groups = service.terms.query_groups("backups")
-    candidates, _score = service._sqlite_candidates(
-        groups, service._filters([1, 2], 7, True, None))
-    compiled = sa.select(candidates).compile(db.engine, compile_kwargs={"literal_binds": True})
-    plan = [row[-1] for row in db.session.execute(sa.text(f"EXPLAIN QUERY PLAN {compiled}"))]
-    scans = [step for step in plan if step.startswith(("SCAN", "SEARCH"))]
-    assert scans[0].startswith("SCAN search_fts VIRTUAL TABLE"), plan  # not every document
-    assert not any("TEMP B-TREE" in step for step in plan), plan  # FTS5 gives rowids in order
+    # Forum kinds in two categories and ideas (everyone's), as the page asks; one kind only;
+    # one category: never a plan that walks a kind or a category and probes FTS5 per row.
+    for conditions, filters in (({**visible([1, 2]), "idea": True}, {}),
+                                (visible([1, 2]), {"author_id": 7, "solved": True}),
+                                ({**visible([1, 2]), "idea": True}, {"kinds": ["faq"]}),
+                                (visible([2]), {})):
+        where = service._filters(conditions, filters.get("author_id"), filters.get("solved"),
+                                 filters.get("kinds"), sqlite=True)
+        candidates, _score = service._sqlite_candidates(groups, where)
+        compiled = sa.select(candidates).compile(db.engine,
+                                                 compile_kwargs={"literal_binds": True})
+        plan = [row[-1] for row in db.session.execute(sa.text(f"EXPLAIN QUERY PLAN {compiled}"))]
+        scans = [step for step in plan if step.startswith(("SCAN", "SEARCH"))]
+        assert scans[0].startswith("SCAN search_fts VIRTUAL TABLE"), plan  # not every document
+        assert not any("TEMP B-TREE" in step for step in plan), plan  # rowids come in order
+        assert not any("MULTI-INDEX OR" in step for step in plan), plan
 
 
 def test_migration_helpers_are_idempotent_and_autogenerate_ignores_them(ctx):
@@ -192,3 +236,13 @@ def test_migration_helpers_are_idempotent_and_autogenerate_ignores_them(ctx):
             "include_object": include_object, "include_name": include_name})
         diffs = compare_metadata(context, SearchDocument.metadata)
     assert [d for d in diffs if "search" in repr(d)] == []
+
+
+def test_postgresql_plans_a_search_without_parallel_workers_and_restores_the_setting(ctx):
+    if db.session.get_bind().dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    setting = "SELECT current_setting('max_parallel_workers_per_gather')"
+    db.session.execute(sa.text("SET LOCAL max_parallel_workers_per_gather = 3"))
+    add("topic", 1, "Backups", "nightly backups", topic_id=1)
+    assert found("backups") == [("topic", 1)]
+    assert db.session.scalar(sa.text(setting)) == "3"  # the rest of the transaction keeps it
