@@ -19,7 +19,8 @@ one):
    threads; 127.0.0.1, a free port), waits for /healthz, checks that each list page answers
    200 with a full page whose first idea is the database's first in that order, then runs
    ``wrk -t2 -c8 --latency`` (after --warmup seconds) on ``/ideas?sort=top``,
-   ``?sort=trending`` and ``?sort=priorities``;
+   ``?sort=trending``, ``?sort=priorities`` and ``?sort=discussed`` (every idea tied at 0
+   comments: the order rests on its tie-break);
 4. at the full size only, the vote: logs in as the bench voter through /login (urllib, no
    redirects followed, cookies kept by hand), takes a CSRF token from a page, checks one vote
    by hand (302 to the idea, one row in ``votes``), then runs wrk with a Lua script
@@ -84,8 +85,11 @@ from bench.pages import (  # noqa: E402
 OUT = ROOT / "bench" / "out"
 VENV_BIN = ROOT / ".venv" / "bin"
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/cercle_bench_ideas"
-SORTS = ("top", "trending", "priorities")
-ORDER_COLUMN = {"top": "top_score", "trending": "trending_score", "priorities": "priority_score"}
+# "discussed": the seed writes no comment, so all ideas tie at 0 and the page rests on the
+# tie-break (more votes, then older) alone: the case the ideas' indexes must cover.
+SORTS = ("top", "trending", "priorities", "discussed")
+ORDER_COLUMN = {"top": "top_score", "trending": "trending_score", "priorities": "priority_score",
+                "discussed": "comment_count"}
 TARGET_P50_MS = 50.0
 FLAT_RATIO = 1.5  # full-size p50 over small-size p50 above this: the cost grows
 USER_AGENT = "cercle-bench-ideas"  # same for urllib and wrk: sessions are "strong"-protected
@@ -209,10 +213,17 @@ def prepare_database(backend: str, size: Size, args, workdir: Path) -> tuple[str
 def schema_difference(url: str) -> str:
     """What the models declare that the database lacks ("" if nothing): migrations here get
     edited in place while the app is young, so the revision alone does not tell."""
+    import importlib
+    import importlib.util
+
     import sqlalchemy as sa
 
-    from community import models  # noqa: F401  (registers every table)
+    from community import DOMAINS
     from community.extensions import db
+
+    for domain in DOMAINS:  # every domain's tables, as create_app's init_app calls load them
+        if importlib.util.find_spec(f"{domain}.models") is not None:
+            importlib.import_module(f"{domain}.models")
 
     engine = engine_for(url)
     try:
@@ -250,7 +261,7 @@ def scalar(url: str, sql: str, **params):
 def first_idea(url: str, sort: str) -> int:
     column = ORDER_COLUMN[sort]
     return scalar(url, f"SELECT id FROM ideas WHERE status != 'merged' "
-                       f"ORDER BY {column} DESC, id LIMIT 1")
+                       f"ORDER BY {column} DESC, vote_count DESC, created_at, id LIMIT 1")
 
 
 # --- the list query, alone -------------------------------------------------------------------
@@ -301,7 +312,9 @@ def explain_and_time(url: str, workdir: Path, runs: int = 30) -> tuple[dict, dic
             finally:
                 sa.event.remove(engine, "before_cursor_execute", capture)
             db.session.rollback()
-            statement, parameters = captured[0]
+            # The list's SELECT (not the BEGIN that opens its transaction on SQLite).
+            statement, parameters = next((s, p) for s, p in captured
+                                         if s.lstrip().upper().startswith("SELECT"))
             prefix = "EXPLAIN (ANALYZE, BUFFERS) " if postgres else "EXPLAIN QUERY PLAN "
             with engine.connect() as connection:
                 rows = connection.exec_driver_sql(prefix + statement, parameters).all()

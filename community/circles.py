@@ -4,17 +4,20 @@ A circle is a row with a slug and a name (``Club``, ``Group``) and a membership 
 (circle, member) (``ClubMember``, ``GroupMember``). :class:`Circles` gives each domain the same
 lifecycle (create, find, add, remove), the membership condition that content domains import
 to restrict what they show (``ids_of``: a subquery of the circles a member belongs to), the
-members among a list (for notifications), and the member's export and erasure. Each domain
+members among a list (for notifications), the member's export and erasure, and the
+``flask clubs|groups`` commands. Each domain
 keeps its own tables, rules and pages; a rule of one kind only (a club member's organisation,
 a group's invitations) lives in that domain.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+import click
 import sqlalchemy as sa
+from flask.cli import AppGroup
 
 from community.extensions import db
 from community.text import slugify
@@ -94,3 +97,40 @@ class Circles:
         """On account deletion: the memberships go (they are personal, not a contribution)."""
         db.session.execute(sa.delete(self.member_model).where(
             self.member_model.user_id == user_id))
+
+
+def command_group(circles: Circles, help: str, find_user_id: Callable[[str], int | None],
+                  member_options: Sequence[Callable] = ()) -> AppGroup:
+    """``flask <kind>s create NAME`` and ``flask <kind>s add-member SLUG HANDLE``; each of
+    ``member_options`` (a ``click.option`` for a membership column) adds a field to the
+    membership. ``find_user_id(handle)`` comes from the domain (the base knows no accounts)."""
+    kind = circles.kind
+    group = AppGroup(f"{kind}s", help=help)
+
+    @group.command("create")
+    @click.argument("name")
+    @click.option("--slug")
+    def create(name: str, slug: str | None) -> None:
+        circle = circles.create(name, slug)
+        db.session.commit()
+        click.echo(f"{kind.capitalize()} {circle.slug} created.")
+
+    create.help = f"Create a {kind}."
+
+    def add_member(slug: str, handle: str, **fields: object) -> None:
+        circle = circles.find(slug)
+        if circle is None:
+            raise click.ClickException(f"No {kind} with the slug {slug!r}.")
+        user_id = find_user_id(handle)
+        if user_id is None:
+            raise click.ClickException(f"No member with the handle {handle!r}.")
+        circles.add(circle, user_id, **fields)
+        db.session.commit()
+        click.echo(f"{handle} added to the {kind} {slug}.")
+
+    for option in reversed(member_options):
+        add_member = option(add_member)
+    add_member = click.argument("handle")(add_member)
+    add_member = click.argument("slug")(add_member)
+    group.command("add-member", help=f"Add a member (by handle) to a {kind}.")(add_member)
+    return group

@@ -9,7 +9,7 @@ from community.extensions import db
 from community.timeutil import utcnow
 from community.trust.models import SignupRecord, TrustEvent
 from tests.conftest import GOOD_PASSWORD, login, make_user
-from tests.helpers import text
+from tests.helpers import post_form, text
 
 
 def test_create_admin_makes_a_verified_admin_who_can_log_in(app):
@@ -80,3 +80,33 @@ def test_trust_purge_deletes_old_signup_records_only(make_app):
     assert "1 signup records purged" in result.output
     with app.app_context():
         assert list(db.session.scalars(sa.select(SignupRecord.email_domain))) == ["new.example"]
+
+
+def test_clubs_and_groups_are_created_and_joined_from_the_command_line(app):
+    import json
+
+    member = make_user(app)
+    run = app.test_cli_runner().invoke
+    assert run(args=["clubs", "create", "Acme users", "--slug", "acme"]).exit_code == 0
+    joined = run(args=["clubs", "add-member", "acme", member.handle, "--organisation", "Acme"])
+    assert joined.exit_code == 0, joined.output
+    assert run(args=["groups", "create", "Paris alumni"]).exit_code == 0
+    assert run(args=["groups", "add-member", "paris-alumni", member.handle]).exit_code == 0
+    unknown = run(args=["groups", "add-member", "nowhere", member.handle])
+    assert unknown.exit_code != 0 and "No group with the slug 'nowhere'" in unknown.output
+    nobody = run(args=["clubs", "add-member", "acme", "nobody"])
+    assert nobody.exit_code != 0 and "No member with the handle 'nobody'" in nobody.output
+    # the memberships are the member's data: in the export, gone with the account
+    client = app.test_client()
+    assert login(client).status_code == 302
+    export = json.loads(client.get("/settings/export").data)
+    assert [c["club"] for c in export["clubs"]] == ["Acme users"]
+    assert export["clubs"][0]["organisation"] == "Acme"
+    assert [g["group"] for g in export["groups"]] == ["Paris alumni"]
+    post_form(client, "/settings/delete", {"current_password": GOOD_PASSWORD})
+    with app.app_context():
+        from community.clubs.models import ClubMember
+        from community.groups.models import GroupMember
+
+        for model in (ClubMember, GroupMember):
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) == 0

@@ -14,12 +14,12 @@ import sqlalchemy as sa
 
 from community.accounts import invitations, tokens
 from community.accounts.models import Role, User
-from community.clubs import membership as clubs
+from community.clubs.membership import CLUBS as clubs
 from community.extensions import db
 from community.forums import admin as forum_admin
 from community.forums import qa
 from community.forums import service as forums
-from community.groups import membership as groups
+from community.groups.membership import GROUPS as groups
 from community.ideas import service as ideas
 from community.ideas.models import Idea
 from community.moderation import service as moderation

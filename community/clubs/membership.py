@@ -1,5 +1,7 @@
 """Who belongs to which club: the lifecycle and the membership condition that content
-domains (forums, and later ideas, roadmap, events) import downward."""
+domains (forums, and later ideas, roadmap, events) import downward, as
+``from community.clubs.membership import CLUBS as clubs``: ``clubs.ids_of(user_id)``,
+``clubs.members_among(club_id, user_ids)``, ``clubs.find(slug)``, ``clubs.add(club, user_id)``."""
 
 from __future__ import annotations
 
@@ -7,12 +9,3 @@ from community.circles import Circles
 from community.clubs.models import Club, ClubMember
 
 CLUBS = Circles("club", Club, ClubMember, "club_id")
-
-create = CLUBS.create
-find = CLUBS.find
-all_clubs = CLUBS.all
-add_member = CLUBS.add
-remove_member = CLUBS.remove
-ids_of = CLUBS.ids_of
-is_member = CLUBS.is_member
-members_among = CLUBS.members_among

@@ -11,10 +11,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from community.accounts.models import Role, User
-from community.clubs import membership as clubs
+from community.clubs.membership import CLUBS as clubs
 from community.extensions import db
 from community.forums.models import ForumCategory, Post, Topic
-from community.groups import membership as groups
+from community.groups.membership import GROUPS as groups
 
 
 def _member(user: User | None) -> User | None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 
-from community.clubs import membership as clubs
+from community.clubs.membership import CLUBS as clubs
 from community.clubs.models import Club
 from community.extensions import db
 from community.forums.models import ForumCategory
-from community.groups import membership as groups
+from community.groups.membership import GROUPS as groups
 from community.groups.models import Group
 from community.text import slugify
 
@@ -66,4 +66,4 @@ def save_category(category: ForumCategory | None, *, name: str, slug: str | None
 
 
 def groups_and_clubs() -> tuple[list[Group], list[Club]]:
-    return groups.all_groups(), clubs.all_clubs()
+    return groups.all(), clubs.all()

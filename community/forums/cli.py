@@ -6,10 +6,10 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from community.clubs import membership as clubs
+from community.clubs.membership import CLUBS as clubs
 from community.extensions import db
 from community.forums import admin
-from community.groups import membership as groups
+from community.groups.membership import GROUPS as groups
 
 forums_cli = AppGroup("forums", help="Forum categories.")
 

@@ -35,17 +35,30 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
+from markupsafe import Markup
 
 from community import registry
 from community.search.models import SearchDocument
 
-if TYPE_CHECKING:
-    from community.search.service import Hit
-
 MAX_NAME = 20  # search_documents.kind
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    ref_id: int
+    topic_id: int | None
+    category_id: int | None
+    author_id: int | None
+    title: str
+    snippet: Markup
+    score: float
+    created_at: datetime
+    solved: bool
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from markupsafe import Markup
 from community.extensions import db
 from community.search import kinds as search_kinds
 from community.search import terms
+from community.search.kinds import Hit  # noqa: F401  (a search's result; kinds link it)
 from community.search.models import SearchDocument
 from community.timeutil import utcnow
 
@@ -37,20 +38,6 @@ CANDIDATES = 2000
 MAX_PAGE = 50
 MAX_PER_PAGE = 50
 _BULK_FIELDS = frozenset({"category_id", "solved", "topic_id", "title"})
-
-
-@dataclass(frozen=True)
-class Hit:
-    kind: str
-    ref_id: int
-    topic_id: int | None
-    category_id: int | None
-    author_id: int | None
-    title: str
-    snippet: Markup
-    score: float
-    created_at: datetime
-    solved: bool
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from community.clubs import membership as clubs
+from community.clubs.membership import CLUBS as clubs
 from community.extensions import db
 from community.forums import admin, service
 from community.forums.models import ForumCategory, Post, Topic

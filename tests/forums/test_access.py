@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from community.clubs import membership as clubs
+from community.clubs.membership import CLUBS as clubs
 from community.extensions import db
 from community.forums import admin, qa
 from community.forums.models import Post
-from community.groups import membership as groups
+from community.groups.membership import GROUPS as groups
 from community.notify.models import Notification
 from tests.conftest import make_user
 from tests.forums.conftest import as_member, new_reply, new_topic, people
@@ -28,7 +28,7 @@ def secret(app, forum):
         club = clubs.find("acme")
         from community.accounts.models import User
         for user in (alice, bob):
-            clubs.add_member(club, user.id, organisation="Acme Corp")
+            clubs.add(club, user.id, organisation="Acme Corp")
         db.session.commit()
     topic_id = new_topic(app, alice.id, forum.club, title=f"{SECRET} question",
                          body=f"What about the {SECRET}?", question=True)
@@ -116,7 +116,7 @@ def test_a_group_category_is_seen_by_its_members_only(app, client, forum):
     with app.app_context():
         group = groups.create("Paris alumni", "paris")
         category = admin.create_category("Paris meetups", slug="paris-meetups", group=group)
-        groups.add_member(group, alice.id)
+        groups.add(group, alice.id)
         db.session.commit()
         category_id = category.id
     topic_id = new_topic(app, alice.id, category_id, title="Drinks near the Bastille")

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from community.accounts.models import Role, User
-from community.clubs import membership as clubs
+from community.clubs.membership import CLUBS as clubs
 from community.extensions import db
 from community.forums import qa
 from community.forums.models import FaqEntry, Post
@@ -26,7 +26,7 @@ def _join_club(app, *users) -> None:
     with app.app_context():
         club = clubs.find("acme")
         for user in users:
-            clubs.add_member(club, user.id, organisation="Acme Corp")
+            clubs.add(club, user.id, organisation="Acme Corp")
         db.session.commit()
 
 

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from community.accounts.models import User
-from community.clubs import membership as clubs
+from community.clubs.membership import CLUBS as clubs
 from community.extensions import db
 from community.forums.models import Post
 from community.notify import service
@@ -43,7 +43,7 @@ def watched(app, forum, moderator):
     with app.app_context():
         club = clubs.find("acme")
         for user in (bob, carol):
-            clubs.add_member(club, user.id)
+            clubs.add(club, user.id)
         db.session.commit()
     readers = {}
     for name in ("alice", "carol"):

@@ -104,8 +104,8 @@ def test_a_restricted_categorys_topic_never_shows_to_an_outsider(app, client, co
             assert hits == [], hits
     # A member of the club finds it.
     with app.app_context():
-        from community.clubs import membership as clubs
-        clubs.add_member(clubs.find("acme"), eve.id, organisation="Acme Corp")
+        from community.clubs.membership import CLUBS as clubs
+        clubs.add(clubs.find("acme"), eve.id, organisation="Acme Corp")
         db.session.commit()
     assert SECRET in text(outsider.get("/search?q=zeppelin"))
 
