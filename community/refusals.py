@@ -10,7 +10,7 @@ reader's language. A code nobody registered reads as a generic refusal, never as
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 _MESSAGES: dict[str, object] = {}
 
@@ -56,3 +56,24 @@ def message_for(code: str) -> str:
 
 def known_codes() -> frozenset[str]:
     return frozenset(_MESSAGES)
+
+
+def carry_out(work: Callable[[], object], done: object = None, *,
+              refused: str = "error") -> bool:
+    """A view's one action: run ``work`` (service calls, which flush), then commit it and
+    flash ``done``; or, if a rule refuses, undo everything it wrote and flash the refusal's
+    message (in the ``refused`` category). True when the action went through."""
+    from flask import flash
+
+    from community.extensions import db
+
+    try:
+        work()
+    except Refused as refusal:
+        db.session.rollback()
+        flash(refusal.message, refused)
+        return False
+    db.session.commit()
+    if done is not None:
+        flash(str(done), "success")
+    return True

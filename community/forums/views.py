@@ -23,7 +23,7 @@ from community.forums.pages import (
 )
 from community.ids import query_int
 from community.moderation import service as moderation
-from community.refusals import Refused
+from community.refusals import Refused, carry_out
 from community.text import render_markdown
 
 
@@ -204,12 +204,7 @@ def restore(post_id: int):
 def helpful(post_id: int):
     """Mark a reply as helpful, or take the mark back."""
     post = post_or_404(post_id)
-    try:
-        service.toggle_helpful(current_user, post)
-    except Refused as refusal:
-        refuse(refusal)
-    else:
-        db.session.commit()
+    carry_out(lambda: service.toggle_helpful(current_user, post))
     return redirect(url_for("forums.post", post_id=post.id))
 
 
@@ -218,13 +213,7 @@ def helpful(post_id: int):
 def accept(post_id: int):
     """The question's author (or staff) marks this reply as the accepted answer."""
     post = post_or_404(post_id)
-    try:
-        qa.accept_answer(current_user, post)
-    except Refused as refusal:
-        refuse(refusal)
-    else:
-        db.session.commit()
-        flash(_("Marked as the accepted answer."), "success")
+    carry_out(lambda: qa.accept_answer(current_user, post), _("Marked as the accepted answer."))
     return redirect(url_for("forums.post", post_id=post.id))
 
 
@@ -233,12 +222,7 @@ def accept(post_id: int):
 def unaccept(topic_id: int):
     """Take back the accepted answer."""
     topic = topic_or_404(topic_id)
-    try:
-        qa.unaccept_answer(current_user, topic)
-    except Refused as refusal:
-        refuse(refusal)
-    else:
-        db.session.commit()
+    carry_out(lambda: qa.unaccept_answer(current_user, topic))
     return redirect(topic_url(topic))
 
 
@@ -277,15 +261,9 @@ def flag(post_id: int):
     if post.author_id == current_user.id:
         abort(403)
     if form.validate_on_submit():
-        try:
-            moderation.open_flag(current_user, "post", post.id, form.reason.data,
-                                 form.note.data or "")
-        except Refused as refusal:
-            db.session.rollback()
-            flash(refusal.message, "info")
-        else:
-            db.session.commit()
-            flash(_("Thank you: the moderators will look at this post."), "success")
+        carry_out(lambda: moderation.open_flag(current_user, "post", post.id,
+                                               form.reason.data, form.note.data or ""),
+                  _("Thank you: the moderators will look at this post."), refused="info")
         return redirect(url_for("forums.post", post_id=post.id))
     return render_template("forums/flag.html", post=post, form=form), (
         422 if form.errors else 200)

@@ -23,7 +23,7 @@ from community.ideas.forms import IdeaForm, VoteForm
 from community.ideas.forms_triage import CommentForm, MergeForm, OutcomeForm, StatusForm
 from community.ideas.models import Idea, Status
 from community.ids import query_int
-from community.refusals import Refused
+from community.refusals import carry_out
 
 
 def _filters(categories) -> queries.Filters:
@@ -130,14 +130,9 @@ def vote(idea_id: int):
                 reason=" ".join(str(e) for errors in form.errors.values() for e in errors)),
               "error")
         return redirect(url_for("ideas.detail", idea_id=idea.id, slug=idea.slug))
-    try:
-        service.cast_vote(current_user, idea, int(form.importance.data), form.why.data)
-    except Refused as refusal:
-        db.session.rollback()
-        flash(refusal.message, "error")
-        return redirect(url_for("ideas.detail", idea_id=idea.id, slug=idea.slug))
-    db.session.commit()
-    flash(_("Your vote is saved. You follow this idea."), "success")
+    carry_out(lambda: service.cast_vote(current_user, idea, int(form.importance.data),
+                                        form.why.data),
+              _("Your vote is saved. You follow this idea."))
     return redirect(url_for("ideas.detail", idea_id=idea.id, slug=idea.slug))
 
 

@@ -23,7 +23,7 @@ from community.ideas import priorities, service
 from community.ideas.blueprint import bp
 from community.ideas.forms import PriorityForm
 from community.ideas.models import Idea, Status, StatusChange, Vote
-from community.refusals import Refused
+from community.refusals import carry_out
 
 
 @bp.route("/priorities")
@@ -47,13 +47,7 @@ def priorities_update():
     if not form.validate_on_submit():
         flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
         return redirect(url_for("ideas.priorities_page"))
-    try:
-        _update_ballot(form)
-    except Refused as refusal:
-        db.session.rollback()
-        flash(refusal.message, "error")
-        return redirect(url_for("ideas.priorities_page"))
-    db.session.commit()
+    carry_out(lambda: _update_ballot(form))
     return redirect(url_for("ideas.priorities_page"))
 
 

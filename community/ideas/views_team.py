@@ -21,7 +21,7 @@ from community.ideas.forms_triage import (
     StatusForm,
 )
 from community.ideas.models import Idea, Outcome, Status
-from community.refusals import Refused
+from community.refusals import carry_out
 
 
 def _back(idea: Idea):
@@ -50,17 +50,14 @@ def triage_bulk():
         flash(_form_errors(form), "error")
         return redirect(url_for("ideas.triage_queue"))
     ideas = db.session.scalars(sa.select(Idea).where(Idea.id.in_(form.ideas.data))).all()
-    try:
+
+    def change_all() -> None:
         for idea in ideas:
             triage.change_status(current_user, idea, Status(form.status.data),
                                  form.note.data or "")
-    except Refused as refusal:
-        db.session.rollback()
-        flash(refusal.message, "error")
-    else:
-        db.session.commit()
-        flash(ngettext("%(num)d idea updated.", "%(num)d ideas updated.", len(ideas)),
-              "success")
+
+    carry_out(change_all, ngettext("%(num)d idea updated.", "%(num)d ideas updated.",
+                                   len(ideas)))
     return redirect(url_for("ideas.triage_queue"))
 
 
@@ -79,14 +76,9 @@ def update_status(idea_id: int):
     idea = db.get_or_404(Idea, idea_id)
     form = StatusForm()
     if form.validate_on_submit():
-        try:
-            triage.change_status(current_user, idea, Status(form.status.data), form.note.data or "")
-        except Refused as refusal:
-            db.session.rollback()
-            flash(refusal.message, "error")
-        else:
-            db.session.commit()
-            flash(_("The status is changed and followers are told."), "success")
+        carry_out(lambda: triage.change_status(current_user, idea, Status(form.status.data),
+                                               form.note.data or ""),
+                  _("The status is changed and followers are told."))
     else:
         flash(_("Choose a status."), "error")
     return _back(idea)
@@ -102,14 +94,9 @@ def merge(idea_id: int):
     if target is None:
         flash(_("Choose another idea to merge into."), "error")
         return _back(duplicate)
-    try:
-        triage.merge(current_user, duplicate, target)
-    except Refused as refusal:
-        db.session.rollback()
-        flash(refusal.message, "error")
+    if not carry_out(lambda: triage.merge(current_user, duplicate, target),
+                     _("Merged: votes, comments and followers moved here.")):
         return _back(duplicate)
-    db.session.commit()
-    flash(_("Merged: votes, comments and followers moved here."), "success")
     return _back(target)
 
 
@@ -138,12 +125,6 @@ def outcome(idea_id: int):
     if not form.validate_on_submit():
         flash(_form_errors(form), "error")
         return _back(idea)
-    try:
-        triage.record_outcome(current_user, idea, Outcome(form.outcome.data))
-    except Refused as refusal:
-        db.session.rollback()
-        flash(refusal.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Thank you: the team reads every answer."), "success")
+    carry_out(lambda: triage.record_outcome(current_user, idea, Outcome(form.outcome.data)),
+              _("Thank you: the team reads every answer."))
     return _back(idea)
