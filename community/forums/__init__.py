@@ -10,22 +10,29 @@ LAYER = "content"  # docs/ARCHITECTURE.md: it imports only its layer and those b
 def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from community.navigation import Link, register_link
-
-    register_link(Link("forums.index", _l("Forums"), 10))
-    register_link(Link("forums.faq", _l("FAQ"), 30))
     from community.accounts import profiles
-    from community.forums import export, models, notices, refusals, subjects, views, views_team  # noqa
+    from community.forums import (  # noqa: F401  (tables, routes)
+        export,
+        models,
+        notices,
+        refusals,
+        searching,
+        subjects,
+        views,
+        views_team,
+    )
     from community.forums.blueprint import bp
     from community.forums.cli import forums_cli
-    from community.forums.searching import register as register_search
+    from community.navigation import Link, register_link
 
     app.register_blueprint(bp)
     app.cli.add_command(forums_cli)
-    export.register()
+    export.register()  # posts, helpful marks, watches; erases watches and reading positions
     refusals.register()
-    subjects.register()
-    notices.register()
-    register_search()
+    subjects.register()  # posts, topics and FAQ entries in the moderation queue
+    notices.register()  # replies, mentions, accepted answers
+    searching.register()  # topics, replies, FAQ entries
     profiles.register_section(profiles.Section("forums", "forums/_profile.html",
                                                views.profile_section))
+    register_link(Link("forums.index", _l("Forums"), 10))
+    register_link(Link("forums.faq", _l("FAQ"), 30))

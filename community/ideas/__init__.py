@@ -11,23 +11,29 @@ def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from community.accounts.models import Role
-    from community.navigation import Link, members, register_link, with_role
-
-    register_link(Link("ideas.index", _l("Ideas"), 20))
-    register_link(Link("ideas.priorities_page", _l("My priorities"), 40, members))
-    register_link(Link("ideas.triage_queue", _l("Triage"), 50, with_role(Role.PRODUCT)))
-    from community.ideas import export, models, notices, views, views_member, views_team  # noqa
-    from community.ideas import refusals
+    from community.ideas import (  # noqa: F401 (routes)
+        export,
+        models,
+        notices,
+        refusals,
+        searching,
+        views,
+        views_member,
+        views_team,
+    )
     from community.ideas.blueprint import bp
     from community.ideas.cli import ideas_cli
     from community.ideas.labels import importance_label, status_label
-    from community.ideas.searching import register as register_search
+    from community.navigation import Link, members, register_link, with_role
 
     app.register_blueprint(bp)
     app.cli.add_command(ideas_cli)
-    export.register()
+    export.register()  # votes, priorities, ideas and comments in a member's export
     refusals.register()
-    notices.register()
-    register_search()
+    notices.register()  # status changes, answers, merges, shipping
+    searching.register()  # ideas by title and description
+    register_link(Link("ideas.index", _l("Ideas"), 20))
+    register_link(Link("ideas.priorities_page", _l("My priorities"), 40, members))
+    register_link(Link("ideas.triage_queue", _l("Triage"), 50, with_role(Role.PRODUCT)))
     app.jinja_env.globals["status_label"] = status_label
     app.jinja_env.globals["importance_label"] = importance_label

@@ -15,12 +15,11 @@ def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from community.accounts.models import Role
-    from community.navigation import Link, register_link, with_role
-
-    register_link(Link("moderation.index", _l("Moderation"), 60, with_role(Role.MODERATOR)))
     from community.moderation import refusals, service, views  # noqa: F401  (routes)
     from community.moderation.blueprint import bp
+    from community.navigation import Link, register_link, with_role
 
     app.register_blueprint(bp)
-    service.register_export()
+    service.register_export()  # the flags a member filed
     refusals.register()
+    register_link(Link("moderation.index", _l("Moderation"), 60, with_role(Role.MODERATOR)))
