@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-_MESSAGES: dict[str, object] = {}
+from community import registry
 
 
 def register_messages(messages: Mapping[str, object]) -> None:
-    """Add a domain's codes and their messages (lazy strings, so the reader's language)."""
-    _MESSAGES.update(messages)
+    """Add a domain's codes and their messages (lazy strings, so the reader's language), to
+    this app's map (community/registry.py)."""
+    registry.table("refusal_messages").update(messages)
 
 
 class Refused(Exception):
@@ -36,7 +37,7 @@ class Refused(Exception):
         """The message in the current language (with its parameters filled in)."""
         from flask_babel import gettext
 
-        template = _MESSAGES.get(self.code)
+        template = registry.table("refusal_messages").get(self.code)
         if template is None:
             return gettext("This action is not allowed.")
         text = str(template)
@@ -55,7 +56,7 @@ def message_for(code: str) -> str:
 
 
 def known_codes() -> frozenset[str]:
-    return frozenset(_MESSAGES)
+    return frozenset(registry.table("refusal_messages"))
 
 
 def carry_out(work: Callable[[], object], done: object = None, *,

@@ -210,6 +210,14 @@ def check_cycles(root: Path) -> list[str]:
     return found
 
 
+# Blueprint decorators that register on the whole app: a views module must not use them (the
+# domain's init_app registers app-wide hooks, so importing views changes nothing app-wide).
+APP_HOOKS = frozenset({"before_app_request", "after_app_request", "teardown_app_request",
+                       "app_context_processor", "app_errorhandler", "app_template_filter",
+                       "app_template_global", "app_template_test", "record", "record_once",
+                       "app_url_defaults", "app_url_value_preprocessor"})
+
+
 def check_views_side_effects(root: Path) -> list[str]:
     """Rule 6: importing a views module registers nothing: no module-level call, and no
     Blueprint (it lives in the domain package, e.g. blueprint.py)."""
@@ -223,6 +231,11 @@ def check_views_side_effects(root: Path) -> list[str]:
             elif isinstance(stmt, ast.Assign | ast.AnnAssign) and isinstance(value, ast.Call) \
                     and "Blueprint" in (getattr(func, "id", 0), getattr(func, "attr", 0)):
                 found.append(f"{name}:{stmt.lineno}: defines a Blueprint in a views module")
+            for decorator in getattr(stmt, "decorator_list", []):
+                hook = getattr(getattr(decorator, "func", decorator), "attr", "")
+                if hook in APP_HOOKS:  # routes are the blueprint's; app-wide hooks init_app's
+                    found.append(f"{name}:{decorator.lineno}: app-wide hook @{hook} in a views "
+                                 "module")
     return found
 
 
@@ -349,6 +362,9 @@ CASES = {  # id: (checker, files changed from CLEAN, fragment of the expected vi
               "community.forums.service -> community.ideas.service -> community.forums.service"),
     "call-in-views": (check_views_side_effects, {"community/ideas/views.py": "register(1)\n"},
                       "community.ideas.views:1: module-level call register(1)"),
+    "app-hook-in-views": (check_views_side_effects, {"community/ideas/views.py":
+                          "from .blueprint import bp\n@bp.before_app_request\ndef f(): pass\n"},
+                          "community.ideas.views:2: app-wide hook @before_app_request"),
     "blueprint-in-views": (check_views_side_effects, {"community/forums/views_team.py":
                            "from flask import Blueprint\nbp = Blueprint('f')\n"},
                            "community.forums.views_team:2: defines a Blueprint"),

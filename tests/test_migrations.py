@@ -146,6 +146,16 @@ def test_the_general_category_is_added_only_to_a_site_without_one_and_leaves_emp
                 "'#3b6ea5', 0, :no, 0, 0)"), {"no": False})
         upgrade()
         assert _category_slugs(db.engine) == ["support"]
+        # an admin's own empty "general", there before the migration: the downgrade keeps it
+        downgrade(revision="d4e5f6a7b802")
+        with db.engine.begin() as connection:
+            connection.execute(sa.text(
+                "INSERT INTO forum_categories (slug, name, description, colour, position, "
+                "staff_only, topic_count, post_count) VALUES ('general', 'General', 'Ours', "
+                "'#3b6ea5', 0, :no, 0, 0)"), {"no": False})
+        upgrade()
+        downgrade(revision="d4e5f6a7b802")
+        assert _category_slugs(db.engine) == ["support", "general"]
         db.engine.dispose()
 
 

@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
     from community.extensions import login_manager
 
     app.register_blueprint(bp)
+    app.before_request(views.note_session_use)
     app.cli.add_command(users)
     brake.init_app(app)
     data.register()

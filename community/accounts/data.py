@@ -78,7 +78,8 @@ def register() -> None:
 
 def export_member_data(user: User) -> dict:
     """Everything the member wrote and did, as one JSON-able document."""
-    document = {"format": "cercle-export/1", "exported_at": _iso(utcnow())}
+    # /2: memberships in "clubs" and "groups" (with join dates), once in "groups_and_clubs".
+    document = {"format": "cercle-export/2", "exported_at": _iso(utcnow())}
     for name, exporter in registry.table("exports").items():
         document[name] = exporter(user)
     return document

@@ -78,6 +78,7 @@ def signup(
     ip: str | None,
     device: str | None,
     invite_token: str | None = None,
+    browser_key: str | None = None,
 ) -> SignupResult:
     """Create an unverified member, or refuse at the door and log why (one TrustEvent a rule)."""
     email = email.strip()
@@ -110,7 +111,7 @@ def signup(
     if invitation:
         invitations.mark_used(invitation, user)
     gates.accepted(attempt)
-    send_verification(user)
+    send_verification(user, browser_key)
     return SignupResult(user=user)
 
 
@@ -131,9 +132,14 @@ def _tell_owner_of_signup_attempt(owner: User | None) -> None:
                         _("Your %(site)s account", site=current_app.config["SITE_NAME"]), body)
 
 
-def send_verification(user: User) -> None:
-    """E-mail the member a signed link that verifies their address."""
-    token = tokens.make_token(tokens.VERIFY, {"uid": user.id, "email": user.email})
+def send_verification(user: User, browser_key: str | None = None) -> None:
+    """E-mail the member a signed link that verifies their address. ``browser_key`` (a keyed
+    hash of a random value kept in the signing-up browser's session) lets the link sign the
+    member in on that browser, and on no other."""
+    payload = {"uid": user.id, "email": user.email}
+    if browser_key:
+        payload["b"] = browser_key
+    token = tokens.make_token(tokens.VERIFY, payload)
     link = url_for("accounts.verify", token=token, _external=True)
     with force_locale(user.locale or "en"):
         days = max(1, current_app.config["VERIFY_MAX_AGE"] // 86400)
@@ -148,7 +154,14 @@ def send_verification(user: User) -> None:
         send_mail_later(user.email, _("Confirm your e-mail address"), body)
 
 
-def verify_email(token: str) -> User | None:
+@dataclass(frozen=True)
+class Verification:
+    user: User
+    first: bool  # this link verified the address (it was not verified before)
+    browser_key: str | None  # the signing-up browser's key, when the link carries one
+
+
+def verify_email(token: str) -> Verification | None:
     """Mark the address in a valid verification link as verified; None if the link is bad."""
     payload = tokens.read_token(tokens.VERIFY, token, current_app.config["VERIFY_MAX_AGE"])
     if not payload:
@@ -156,8 +169,9 @@ def verify_email(token: str) -> User | None:
     user = db.session.get(User, payload.get("uid"))
     if user is None or user.is_deleted or user.email != payload.get("email"):
         return None
+    first = user.email_verified_at is None
     mark_verified(user)
-    return user
+    return Verification(user, first, payload.get("b"))
 
 
 def mark_verified(user: User) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import re
 import secrets
 
@@ -27,19 +28,21 @@ from community.accounts.forms import LoginForm, NewPasswordForm, ResetRequestFor
 from community.accounts.models import User
 from community.extensions import db, limiter
 from community.refusals import known_codes, message_for
-from community.security import safe_next
+from community.security import keyed_hash, safe_next
 
 DEVICE_COOKIE = "cercle_device"
-# In the session of the browser that signed up: a signed, timed token naming the new member
-# (id and session nonce), so that opening the verification link there signs them in.
+# In the session of a browser whose sign-up looked accepted: a random value whose keyed hash
+# the verification link carries, so that the first opening of the link there signs the member
+# in. Every sign-up that looks accepted gets one (a duplicate address too: the session must not
+# tell them apart), and it names nobody.
 SIGNED_UP = "signed-up"
 HANDLE = re.compile(r"[a-z0-9-]{1,40}")
 
 
-@bp.before_app_request
 def note_session_use():
-    """Keep the member's session alive (its last use, at most once an hour). Done before the
-    view runs, so this commit carries nothing else; only where someone may be logged in
+    """Before every request (``accounts.init_app`` registers it): keep the member's session
+    alive (its last use, at most once an hour). Done before the view runs, so this commit
+    carries nothing else; only where someone may be logged in
     (Flask-Login's session key, or a remember-me cookie), so a visitor's request is unchanged;
     and given up when it loses a race with another writer: the next request notes the use."""
     if request.endpoint == "static" or (
@@ -58,6 +61,7 @@ def log_in(user: User, remember: bool) -> None:
     """Open a server-side session for this browser (committed) and put its id in the cookies."""
     sessions.start_session(user)
     db.session.commit()
+    session.pop(SIGNED_UP, None)  # logged in: a verification link no longer signs in here
     login_user(user, remember=remember)
 
 
@@ -96,11 +100,12 @@ def signup():
     if problems:
         form.password.errors.extend(problems)
         return _signup_page(form, 422)
+    browser = secrets.token_urlsafe(24)
     result = service.signup(
         form.display_name.data, form.email.data, form.password.data,
         honeypot=form.website.data or "", form_token=form.started.data,
         ip=request.remote_addr, device=request.cookies.get(DEVICE_COOKIE),
-        invite_token=form.invite.data or None,
+        invite_token=form.invite.data or None, browser_key=keyed_hash(browser, SIGNED_UP),
     )
     try:
         db.session.commit()
@@ -108,11 +113,10 @@ def signup():
         # Two sign-ups with one address at the same instant: the database kept the first;
         # the second reads the same page as any duplicate.
         db.session.rollback()
+        session[SIGNED_UP] = browser
         return render_template("accounts/check_inbox.html", email=form.email.data)
-    if result.user is not None:
-        session[SIGNED_UP] = tokens.make_token(SIGNED_UP, {"uid": result.user.id,
-                                                           "s": result.user.session_nonce})
     if result.looks_accepted:
+        session[SIGNED_UP] = browser
         return render_template("accounts/check_inbox.html", email=form.email.data)
     form.form_errors.extend(gate_messages(result.refusals))
     return _signup_page(form, 422)
@@ -122,25 +126,19 @@ def signup():
 def verify(token: str):
     """Open the link from the verification e-mail; on the browser that signed up (and only
     there: the session's signed token names this member), the member is signed in too."""
-    user = service.verify_email(token)
+    verification = service.verify_email(token)
     db.session.commit()
-    if user is None:
+    if verification is None:
         flash(_("This link is invalid or has expired. Log in to get a new one."), "error")
         return redirect(url_for("accounts.login"))
-    if not current_user.is_authenticated and _signed_up_here(user):
-        session.pop(SIGNED_UP, None)  # once: after logging out, the link no longer signs in
+    user = verification.user
+    browser = session.pop(SIGNED_UP, None)  # the link signs in once, on its first opening
+    if (not current_user.is_authenticated and verification.first and browser
+            and verification.browser_key
+            and hmac.compare_digest(keyed_hash(browser, SIGNED_UP), verification.browser_key)):
         log_in(user, remember=False)
     flash(_("Thank you, your e-mail address is confirmed."), "success")
     return redirect(url_for("accounts.profile", handle=user.handle))
-
-
-def _signed_up_here(user: User) -> bool:
-    """This browser signed this member up, within the link's lifetime, and their password
-    has not been reset since (a reset changes the session nonce)."""
-    payload = tokens.read_token(SIGNED_UP, session.get(SIGNED_UP, ""),
-                                current_app.config["VERIFY_MAX_AGE"])
-    return bool(payload) and payload.get("uid") == user.id \
-        and payload.get("s") == user.session_nonce
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -174,6 +172,7 @@ def logout():
         sessions.end_session(current_user)
         db.session.commit()
     logout_user()
+    session.pop(SIGNED_UP, None)
     flash(_("You are logged out."), "info")
     return redirect(url_for("core.index"))
 

@@ -2,7 +2,8 @@
 with one), so that /forums offers somewhere to post from the start. Only when the site has no
 category yet; its name is data (admins rename it, or add others, on /forums/categories).
 
-The downgrade removes it only while it is empty: no topic and no FAQ entry (its watches go
+The downgrade removes it only while it is as this migration wrote it (an admin's own
+"general", or one they changed, stays) and empty: no topic and no FAQ entry (its watches go
 with it).
 
 Revision ID: d4e5f6a7b803
@@ -36,20 +37,26 @@ faq_entries = sa.table('faq_entries', sa.column('id', sa.Integer),
 watches = sa.table('forum_watches', sa.column('category_id', sa.Integer))
 
 
+GENERAL = dict(slug=SLUG, name='General',
+               description='Anything about the community that fits no other category.',
+               colour='#3b6ea5', position=0, group_id=None, club_id=None, staff_only=False)
+
+
 def upgrade():
     connection = op.get_bind()
     if connection.scalar(sa.select(sa.func.count()).select_from(categories)):
         return  # the site already has its categories
     connection.execute(sa.insert(categories).values(
-        slug=SLUG, name='General',
-        description='Anything about the community that fits no other category.',
-        colour='#3b6ea5', position=0, group_id=None, club_id=None, staff_only=False,
-        topic_count=0, post_count=0, last_posted_at=None, last_topic_id=None))
+        **GENERAL, topic_count=0, post_count=0, last_posted_at=None, last_topic_id=None))
 
 
 def downgrade():
     connection = op.get_bind()
-    category_id = connection.scalar(sa.select(categories.c.id).where(categories.c.slug == SLUG))
+    # Only the category this migration wrote, as it wrote it: an admin's own "general" (made
+    # before this migration, which then wrote nothing), or one they renamed, stays.
+    category_id = connection.scalar(sa.select(categories.c.id).where(
+        *(categories.c[name] == value if value is not None else categories.c[name].is_(None)
+          for name, value in GENERAL.items())))
     if category_id is None:
         return
     used = connection.scalar(sa.select(sa.func.count()).select_from(topics).where(

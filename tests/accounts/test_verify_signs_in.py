@@ -59,3 +59,42 @@ def test_the_link_signs_in_once(app, client, outbox):
     post_form(client, "/logout", {}, get_url="/settings")
     assert client.get("/settings").status_code == 302
     assert LOG_IN in text(client.get(link, follow_redirects=True))
+
+
+def session_of(app, client) -> dict:
+    """The browser's Flask session, as anyone holding the cookie can decode it."""
+    cookie = client.get_cookie("session")
+    return app.session_interface.get_signing_serializer(app).loads(cookie.value)
+
+
+def test_the_session_does_not_tell_a_new_account_from_a_duplicate(app, outbox):
+    first, second = app.test_client(), app.test_client()
+    signup(first)
+    signup(second, "Bea Again", "bea@example.org")  # the address has an account already
+    new, duplicate = session_of(app, first), session_of(app, second)
+    assert set(new) == set(duplicate)
+    marker = new["signed-up"]
+    assert isinstance(marker, str) and "bea" not in marker.lower()
+    with app.app_context():
+        user_id = db.session.scalar(sa.select(User.id).where(User.email == "bea@example.org"))
+    assert str(user_id) not in [str(v) for v in new.values() if not isinstance(v, str)]
+
+
+def test_a_password_log_in_ends_what_the_link_could_do(app, client, outbox):
+    """Log in with the password, open the link, log out: the link, opened again from the
+    history of a shared computer, signs nobody in."""
+    signup(client)
+    link = link_for(outbox)
+    post_form(client, "/login", {"email": "bea@example.org", "password": GOOD_PASSWORD})
+    client.get(link)
+    post_form(client, "/logout", {}, get_url="/settings")
+    assert LOG_IN in text(client.get(link, follow_redirects=True))
+    assert client.get("/settings").status_code == 302
+
+
+def test_a_link_opened_after_the_address_was_verified_signs_nobody_in(app, client, outbox):
+    signup(client)
+    link = link_for(outbox)
+    app.test_client().get(link)  # verified from another browser (the phone's mail app)
+    assert LOG_IN in text(client.get(link, follow_redirects=True))
+    assert client.get("/settings").status_code == 302

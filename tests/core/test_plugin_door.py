@@ -174,6 +174,10 @@ def test_an_app_without_the_domain_knows_nothing_of_it(kudos, tmp_path):
         assert 'href="/kudos"' not in text(client.get("/"))  # no BuildError, no stray link
         assert login(client).status_code == 302
         assert "kudos" not in json.loads(client.get("/settings/export").data)
+        with without.app_context():  # nor its refusal messages
+            from community.refusals import known_codes
+
+            assert "kudos.closed" not in known_codes()
     finally:
         dispose(with_it)
         dispose(without)
