@@ -298,8 +298,8 @@ class Plan:
 
 
 def member_rows(args, rng: random.Random, now: datetime, password_hash: str) -> list[dict]:
+    from community.accounts.emails import normalize_email
     from community.accounts.models import Role
-    from community.trust import door
 
     rows = []
     for i in range(1, args.members + 1):
@@ -307,7 +307,7 @@ def member_rows(args, rng: random.Random, now: datetime, password_hash: str) -> 
         email = f"member{i:06d}@example.test"
         rows.append({
             "id": i, "handle": f"member-{i:06d}", "display_name": f"Member {i}",
-            "email": email, "email_normalized": door.normalize_email(email),
+            "email": email, "email_normalized": normalize_email(email),
             "email_verified_at": joined + timedelta(hours=1), "password_hash": password_hash,
             "session_nonce": f"{i:016x}",
             "role": Role.MODERATOR if i <= STAFF else Role.MEMBER,

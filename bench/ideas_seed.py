@@ -154,11 +154,12 @@ class Dataset:
 
 def generate(members: int, ideas: int, votes: int, seed: int, now: datetime, cfg: dict,
              password_hash: str, timer: Timer) -> Dataset:
+    from community.accounts.emails import normalize_email
     from community.accounts.models import Role
     from community.ideas import ranking, similar
     from community.ideas.service import idea_slug
     from community.text import render_markdown
-    from community.trust import door, weights
+    from community.trust import weights
 
     rng = random.Random(seed)
     epoch = datetime.fromisoformat(cfg["TRENDING_EPOCH"])
@@ -185,7 +186,7 @@ def generate(members: int, ideas: int, votes: int, seed: int, now: datetime, cfg
         email = f"member{i:06d}@example.test"
         rows.append({
             "id": i, "handle": f"member-{i:06d}", "display_name": f"Member {i}",
-            "email": email, "email_normalized": door.normalize_email(email),
+            "email": email, "email_normalized": normalize_email(email),
             "email_verified_at": joined + timedelta(hours=1) if verified else None,
             "password_hash": password_hash, "session_nonce": f"{i:016x}",
             "role": (Role.PRODUCT if i % 2 else Role.MODERATOR) if staff else Role.MEMBER,
@@ -197,7 +198,7 @@ def generate(members: int, ideas: int, votes: int, seed: int, now: datetime, cfg
     m_created[known], m_verified[known] = -400 * DAY, True
     rows.append({
         "id": known, "handle": BENCH_HANDLE, "display_name": "Bench Voter",
-        "email": BENCH_EMAIL, "email_normalized": door.normalize_email(BENCH_EMAIL),
+        "email": BENCH_EMAIL, "email_normalized": normalize_email(BENCH_EMAIL),
         "email_verified_at": now - timedelta(days=399), "password_hash": password_hash,
         "session_nonce": "0" * 16, "role": Role.MEMBER, "locale": "en", "is_demo": False,
         "votes_discounted_at": None, "created_at": now - timedelta(days=400),

@@ -139,7 +139,7 @@ def make_user(app, name="Alice Martin", email="alice@example.com", *, verified=T
               role=Role.MEMBER, **fields) -> User:
     """A member in the database (committed, so HTTP requests see it)."""
     with app.app_context():
-        from community.trust.door import normalize_email
+        from community.accounts.emails import normalize_email
 
         user = User(
             handle=fields.pop("handle", None) or name.lower().replace(" ", "-"),

@@ -36,11 +36,6 @@ _SENTENCES = {
 }
 
 
-def post_path(post: Post) -> str:
-    """The post's permalink (a stable public URL, so the CLI and jobs need no request)."""
-    return f"/p/{post.id}"
-
-
 def _category_watchers(topic: Topic) -> set[int]:
     return set(db.session.scalars(sa.select(Watch.user_id).where(
         Watch.category_id == topic.category_id, Watch.level == WatchLevel.WATCHING)))

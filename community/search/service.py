@@ -30,7 +30,7 @@ from markupsafe import Markup
 from community.extensions import db
 from community.search import kinds as search_kinds
 from community.search import terms
-from community.search.kinds import Hit  # noqa: F401  (a search's result; kinds link it)
+from community.search.kinds import Hit
 from community.search.models import SearchDocument
 from community.timeutil import utcnow
 

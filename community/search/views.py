@@ -13,7 +13,7 @@ from community.extensions import db, limiter
 from community.ids import query_int
 from community.search import kinds, service, terms
 from community.search.blueprint import bp
-from community.search.service import Hit
+from community.search.kinds import Hit
 
 # Per client address, for requests that search (opening the empty form is free).
 RATE_LIMIT = "30 per minute;600 per hour"

@@ -13,9 +13,6 @@ from dataclasses import dataclass
 
 from disposable_email_domains import blocklist as _DISPOSABLE
 
-from community.accounts.emails import normalize_email  # noqa: F401  (the door's vocabulary)
-from community.netaddr import network_of  # noqa: F401
-
 _COUNTER = re.compile(r"^(?P<stem>.*?)[\W_]*(?P<counter>\d+)$")
 
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from community.extensions import db
-from community.security import hash_ip, keyed_hash  # noqa: F401  (used by the trust domain)
+from community.security import hash_ip, keyed_hash
 from community.timeutil import utcnow
 from community.trust import door
 from community.trust.models import SignupRecord, TrustEvent, TrustEventKind

@@ -93,7 +93,7 @@ def test_hit_urls_lead_to_the_content(app, forum):
         hits = {h.kind: h for h in page.hits}
         assert hit_url(hits["topic"]) == "/t/1"
         assert hit_url(hits["faq"]) == "/faq#faq-3"
-        post = service.Hit("post", 42, 1, 1, None, "T", hits["faq"].snippet, 1.0,
+        post = kinds.Hit("post", 42, 1, 1, None, "T", hits["faq"].snippet, 1.0,
                            hits["faq"].created_at, False)
         assert hit_url(post) == "/p/42"
 

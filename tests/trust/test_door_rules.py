@@ -2,6 +2,8 @@
 
 import pytest
 
+from community.accounts.emails import normalize_email
+from community.netaddr import network_of
 from community.trust.door import (
     DoorLimits,
     RecentCounts,
@@ -9,8 +11,6 @@ from community.trust.door import (
     check_signup,
     counter_stem,
     is_disposable,
-    network_of,
-    normalize_email,
 )
 
 
