@@ -150,6 +150,9 @@ class Config:
         self.SIGNUP_COUNTER_BATCH = env_int("SIGNUP_COUNTER_BATCH", 3)
         self.SIGNUP_COUNTER_WINDOW_SECONDS = env_int("SIGNUP_COUNTER_WINDOW_SECONDS", 24 * 3600)
         self.SIGNUP_RECORD_RETENTION_DAYS = env_int("SIGNUP_RECORD_RETENTION_DAYS", 30)
+        # The activity log the trust detectors read (community/accounts/activity.py): kept
+        # this long, then `flask trust purge` prunes it.
+        self.ACTIVITY_RETENTION_DAYS = env_int("ACTIVITY_RETENTION_DAYS", 180)
         self.INVITES_PER_MEMBER = env_int("INVITES_PER_MEMBER", 5)
         self.INVITE_MAX_AGE_DAYS = env_int("INVITE_MAX_AGE_DAYS", 14)
         self.FOUNDING_MEMBERS = env_int("FOUNDING_MEMBERS", 100)

@@ -10,7 +10,7 @@ LAYER = "accounts"  # docs/ARCHITECTURE.md: it imports only its layer and those 
 
 
 def init_app(app: Flask) -> None:
-    from community.accounts import brake, context, data, views, views_settings  # noqa: F401
+    from community.accounts import activity, brake, context, data, views, views_settings  # noqa: F401
     from community.accounts.blueprint import bp
     from community.accounts.cli import users
     from community.accounts.sessions import load_member
@@ -18,8 +18,11 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.before_request(views.note_session_use)
+    app.before_request(context.note_origin)
     app.cli.add_command(users)
     brake.init_app(app)
     data.register()
+    data.register_exporter("activity", activity.export)
+    data.register_eraser("activity", activity.erase)
     login_manager.user_loader(load_member)
     app.context_processor(context.for_templates)

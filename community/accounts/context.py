@@ -1,11 +1,13 @@
-"""What every page's layout needs from accounts: the language picker and the log-out button."""
+"""What every page's layout needs from accounts (the language picker and the log-out button),
+and what the activity log needs from the request (where it came from)."""
 
 from __future__ import annotations
 
-from flask import request
+from flask import g, request
 from flask_babel import get_locale
 from flask_login import current_user
 
+from community.accounts.activity import DEVICE_COOKIE
 from community.accounts.forms import LanguageForm
 from community.accounts.models import Role
 from community.forms import ActionForm
@@ -24,3 +26,9 @@ def for_templates() -> dict:
         "logout_form": ActionForm(formdata=None) if member else None,
         "roles": Role,
     }
+
+
+def note_origin() -> None:
+    """Note where the request came from (its address, behind the proxy fix, and the device
+    cookie) for ``activity.record``, which hashes it only if the request writes a row."""
+    g.origin_seen = (request.remote_addr, request.cookies.get(DEVICE_COOKIE))

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from community import database
 from community.accounts import brake, invitations, profiles, service, sessions, tokens
+from community.accounts.activity import DEVICE_COOKIE
 from community.accounts.blueprint import bp
 from community.accounts.forms import LoginForm, NewPasswordForm, ResetRequestForm, SignupForm
 from community.accounts.models import User
@@ -30,7 +31,6 @@ from community.extensions import db, limiter
 from community.refusals import known_codes, message_for
 from community.security import keyed_hash, safe_next
 
-DEVICE_COOKIE = "cercle_device"
 # In the session of a browser whose sign-up looked accepted: a random value whose keyed hash
 # the verification link carries, so that the first opening of the link there signs the member
 # in. Every sign-up that looks accepted gets one (a duplicate address too: the session must not
