@@ -18,6 +18,7 @@ class Account:
     created_at: datetime
     staff: bool = False
     verified: bool = True
+    discounted: bool = False  # a moderator discounted the account's say
 
 
 @dataclass(frozen=True)
