@@ -53,6 +53,7 @@ class Settings:
     mean_strength: float = 3.0  # pseudo-ratings pulling a product's trusted mean to the global
     default_mean: float = 3.7  # the global trusted mean before any trusted rating is seen
     base: float = 0.1  # what newness alone is worth, before any other sign
+    same_day_worth: float = 0.5  # a review on a day the account already reviewed on
     context_strength: float = 2.0  # pseudo-reviews pulling a product's context to typical
     history_weight: float = 0.25  # each history sign (same day, all extreme, early)
     history_min: int = 3  # reviews needed before "all extreme" means anything
@@ -96,7 +97,8 @@ class Signals:
 class _Series:
     """One account's or one product's reviews in time order, with prefix sums."""
 
-    __slots__ = ("times", "indexes", "trusted_sum", "trusted_count", "score_sum", "extreme")
+    __slots__ = ("times", "indexes", "trusted_sum", "trusted_count", "score_sum", "extreme",
+                 "days")
 
     def __init__(self) -> None:
         self.times: list[datetime] = []
@@ -105,6 +107,7 @@ class _Series:
         self.trusted_count = [0]
         self.score_sum = [0.0]
         self.extreme = [0]
+        self.days = [0]  # distinct calendar days among the first k entries
 
 
 class ReviewBook:
@@ -138,6 +141,8 @@ class ReviewBook:
             self.online.append(signals.suspicion)
             extreme = rating.rating in (1, 5)
             for series in (mine, self.by_product[rating.product_id]):
+                new_day = not series.times or series.times[-1].date() != rating.at.date()
+                series.days.append(series.days[-1] + new_day)
                 series.times.append(rating.at)
                 series.indexes.append(index)
                 series.trusted_sum.append(series.trusted_sum[-1]
@@ -171,11 +176,15 @@ class ReviewBook:
             position = bisect_left(product.indexes, index)
         other = known_mine - self_in_mine
         same_day = self._same_day(mine, rating, known_mine, online)
+        # A track record is built over days, not in one sitting: the account's other reviews
+        # written on a day it already reviewed on count for ``same_day_worth`` of one.
+        other_days = mine.days[known_mine] - (1 if (same_day or not online) else 0)
+        track = other_days + s.same_day_worth * (other - other_days)
 
         created = account.created_at if account else (mine.times[0] if mine.times
                                                       else rating.at)
         age_days = max(0, (rating.at - min(created, rating.at)).days)
-        establishment = other + (rating.at - min(created, rating.at)) / s.age_unit
+        establishment = track + (rating.at - min(created, rating.at)) / s.age_unit
         newness = s.newness_k / (establishment + s.newness_k)
 
         known_global = (len(self.global_times) if online
