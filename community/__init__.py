@@ -26,6 +26,7 @@ DOMAINS = (
     "community.groups",
     "community.ideas",
     "community.forums",
+    "community.reviews",
     "community.demo",
     "community.core",
 )

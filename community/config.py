@@ -153,6 +153,14 @@ class Config:
         # The activity log the trust detectors read (community/accounts/activity.py): kept
         # this long, then `flask trust purge` prunes it.
         self.ACTIVITY_RETENTION_DAYS = env_int("ACTIVITY_RETENTION_DAYS", 180)
+        # `flask trust scan` (docs/TRUST.md): the least fused suspicion that opens a flag; a
+        # full scan when none ran for this long; how far back new texts are compared; and,
+        # with REDIS_URL, how often the scheduled job runs (0: not scheduled).
+        self.TRUST_FLAG_AT = env_float("TRUST_FLAG_AT", 0.5)
+        self.TRUST_FULL_SCAN_HOURS = env_int("TRUST_FULL_SCAN_HOURS", 24)
+        self.TRUST_TEXT_WINDOW_DAYS = env_int("TRUST_TEXT_WINDOW_DAYS", 30)
+        self.TRUST_SCAN_EVERY_SECONDS = env_int("TRUST_SCAN_EVERY_SECONDS", 900)
+        self.TRUST_QUEUE = os.environ.get("TRUST_QUEUE", "cercle-trust")
         self.INVITES_PER_MEMBER = env_int("INVITES_PER_MEMBER", 5)
         self.INVITE_MAX_AGE_DAYS = env_int("INVITE_MAX_AGE_DAYS", 14)
         self.FOUNDING_MEMBERS = env_int("FOUNDING_MEMBERS", 100)

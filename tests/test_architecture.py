@@ -400,9 +400,9 @@ def test_checker_reports_each_breach(tmp_path, case):
 
 # --- Services, templates, routes ------------------------------------------------------
 
-# The request and CLI edges, which may commit and read the request: views, the CLI, view
-# helpers (decorators, pages), template context, and init_app wiring (context processors).
-EDGES = ("views", "views_*", "cli", "decorators", "pages", "context", "__init__")
+# The request, CLI and job edges, which may commit and read the request: views, the CLI,
+# background jobs, view helpers (decorators, pages), template context, and init_app wiring.
+EDGES = ("views", "views_*", "cli", "jobs", "decorators", "pages", "context", "__init__")
 
 
 def service_modules() -> list[Path]:

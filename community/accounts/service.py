@@ -14,7 +14,7 @@ from flask import current_app, url_for
 from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 
-from community.accounts import gates, invitations, sessions, tokens
+from community.accounts import activity, gates, invitations, sessions, tokens
 from community.accounts.emails import normalize_email
 from community.accounts.models import User
 from community.accounts.passwords import hash_password, password_problems
@@ -80,7 +80,8 @@ def signup(
     invite_token: str | None = None,
     browser_key: str | None = None,
 ) -> SignupResult:
-    """Create an unverified member, or refuse at the door and log why (one TrustEvent a rule)."""
+    """Create an unverified member, or refuse at the door and log why (one TrustEvent a rule).
+    An account created writes its SIGNUP row to the activity log; a refused one writes none."""
     email = email.strip()
     domain = email.rpartition("@")[2].lower()
     normalized = normalize_email(email)
@@ -108,6 +109,8 @@ def signup(
     )
     db.session.add(user)
     db.session.flush()
+    activity.record(user.id, activity.ActivityKind.SIGNUP, ("account", user.id),
+                    origin=activity.origin_of(ip, device))
     if invitation:
         invitations.mark_used(invitation, user)
     gates.accepted(attempt)

@@ -24,6 +24,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app, g
 
+from community.accounts import activity
 from community.accounts.models import MemberSession, User
 from community.extensions import db
 from community.timeutil import utcnow
@@ -43,9 +44,13 @@ def _idle_cutoff():
 
 
 def start_session(user: User) -> None:
-    """Open a session for this browser; ``login_user(user)`` then carries its token in the id."""
+    """Open a session for this browser; ``login_user(user)`` then carries its token in the id.
+    Each session opened is a log-in in the activity log (after the right password, or on the
+    first opening of the verification link in the browser that signed up): a failed log-in
+    opens none, so writes no row."""
     token = secrets.token_urlsafe(32)
     db.session.add(MemberSession(user_id=user.id, token_hash=_digest(token)))
+    activity.record(user.id, activity.ActivityKind.LOGIN)
     db.session.flush()
     user.session_token = token
 

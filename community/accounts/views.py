@@ -22,7 +22,15 @@ from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 from sqlalchemy.exc import IntegrityError
 
 from community import database
-from community.accounts import brake, invitations, profiles, service, sessions, tokens
+from community.accounts import (
+    brake,
+    context,
+    invitations,
+    profiles,
+    service,
+    sessions,
+    tokens,
+)
 from community.accounts.activity import DEVICE_COOKIE
 from community.accounts.blueprint import bp
 from community.accounts.forms import LoginForm, NewPasswordForm, ResetRequestForm, SignupForm
@@ -79,12 +87,8 @@ def _signup_page(form: SignupForm, status: int = 200):
     form.started.data = tokens.form_start_token()
     invited = bool(form.invite.data) and invitations.find_open(form.invite.data) is not None
     page = render_template("accounts/signup.html", form=form, invited=invited)
-    response = current_app.make_response((page, status))
-    if not request.cookies.get(DEVICE_COOKIE):
-        response.set_cookie(DEVICE_COOKIE, secrets.token_urlsafe(16), max_age=365 * 86400,
-                            httponly=True, samesite="Lax",
-                            secure=current_app.config["SESSION_COOKIE_SECURE"])
-    return response
+    return context.give_device(current_app.make_response((page, status)),
+                               context.device_for_new_browser())
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -147,6 +151,7 @@ def login():
     """Log in; one answer for an unknown e-mail and a wrong password, and the per-account
     brake (accounts/brake.py) in front of both."""
     form = LoginForm()
+    device = context.device_for_new_browser()  # a member's rows carry their device's hash
     if form.validate_on_submit():
         check = brake.check_login(form.email.data, form.password.data,
                                   request.cookies.get(brake.COOKIE))
@@ -155,13 +160,14 @@ def login():
             flash(_("Welcome back, %(name)s.", name=check.user.display_name), "success")
             response = redirect(safe_next(request.args.get("next")) or url_for("core.index"))
             brake.trust_browser(response, check.user)
-            return response
+            return context.give_device(response, device)
         form.form_errors.append(
             _("Too many failed attempts for this account from new devices. Try again in a few "
               "minutes, or reset your password.") if check.braked
             else _("Wrong e-mail or password."))
-    status = 422 if form.is_submitted() else 200
-    return render_template("accounts/login.html", form=form), status
+    page = render_template("accounts/login.html", form=form)
+    return context.give_device(
+        current_app.make_response((page, 422 if form.is_submitted() else 200)), device)
 
 
 @bp.route("/logout", methods=["POST"])

@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
         refusals,
         searching,
         subjects,
+        trust_sources,
         views,
         views_team,
     )
@@ -32,6 +33,7 @@ def init_app(app: Flask) -> None:
     subjects.register()  # posts, topics and FAQ entries in the moderation queue
     notices.register()  # replies, mentions, accepted answers
     searching.register()  # topics, replies, FAQ entries
+    trust_sources.register()  # texts of posts, replies and helpful marks between members
     profiles.register_section(profiles.Section("forums", "forums/_profile.html",
                                                views.profile_section))
     register_link(Link("forums.index", _l("Forums"), 10))

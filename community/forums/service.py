@@ -4,6 +4,8 @@ Services flush; the caller commits. Counters on topics and categories change in 
 transaction as the post, by relative SQL updates, so concurrent replies never overwrite each
 other. Post numbers come from ``topics.max_number`` through ``UPDATE … RETURNING``, which also
 serialises two replies to the same topic on PostgreSQL (the row lock) and SQLite (one writer).
+Each post written (a topic's first post, a reply) writes its POST_WRITTEN row to the activity
+log in the same transaction; a refused post writes none.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+from community.accounts import activity
+from community.accounts.activity import ActivityKind
 from community.accounts.models import User
 from community.extensions import db
 from community.forums import limits, notices
@@ -34,6 +38,7 @@ from community.search import service as search
 from community.text import plain_text, render_markdown, slugify
 from community.text.mentions import find_mentions, link_mentions
 from community.timeutil import utcnow
+from community.trust import onwrite
 
 # What can be done to a post once written (post_refusal, allowed_actions).
 EDIT, DELETE, RESTORE = "edit", "delete", "restore"
@@ -102,6 +107,8 @@ def _append_post(author: User, topic: Topic, body: str, html: str, now: datetime
                 body_html=html, created_at=now)
     db.session.add(post)
     db.session.flush()
+    activity.record(author.id, ActivityKind.POST_WRITTEN, ("post", post.id), at=now)
+    onwrite.after_text(("post", post.id), author, body, at=now)  # an impossible testimonial
     return post
 
 

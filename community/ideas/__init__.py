@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
         notices,
         refusals,
         searching,
+        trust_sources,
         views,
         views_member,
         views_team,
@@ -32,6 +33,7 @@ def init_app(app: Flask) -> None:
     refusals.register()
     notices.register()  # status changes, answers, merges, shipping
     searching.register()  # ideas by title and description
+    trust_sources.register()  # texts of ideas and comments, votes for others' ideas
     register_link(Link("ideas.index", _l("Ideas"), 20))
     register_link(Link("ideas.priorities_page", _l("My priorities"), 40, members))
     register_link(Link("ideas.triage_queue", _l("Triage"), 50, with_role(Role.PRODUCT)))

@@ -4,6 +4,12 @@ The aggregate lives in ``ideas.priority_score``: each ballot line stores the poi
 (Borda points x the member's trust weight), and rewriting a ballot subtracts the old lines and
 adds the new ones in the same transaction. An idea leaves a ballot when its member withdraws
 their vote for it (``service.remove_vote``), as if they had removed it here.
+
+Each change of a ballot by its member writes PRIORITY_CHANGED rows to the activity log, in the
+same transaction: one per idea added (its rank), removed (no value) or moved (its new rank),
+counted as the fewest moves that explain the new order (``ranking.ballot_changes``), so a drag
+from 10th to 1st is one row and an unchanged ballot none. A merge moving ballot lines
+(``triage.merge``) is the team's doing, not the member's, and writes none.
 """
 
 from __future__ import annotations
@@ -11,6 +17,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import current_app
 
+from community.accounts import activity
+from community.accounts.activity import ActivityKind
 from community.accounts.models import User
 from community.extensions import db
 from community.ideas import ranking
@@ -41,10 +49,13 @@ def set_ballot(user: User, idea_ids: list[int]) -> None:
 
 
 def _write(user: User, idea_ids: list[int]) -> None:
-    """Rewrite the ballot's lines and move each idea's points by what its lines change."""
+    """Rewrite the ballot's lines, move each idea's points by what its lines change, and log
+    what the member changed."""
     trust = weights.trust_weight(voter_facts(user, utcnow()),
                                  current_app.config["ESTABLISHED_AFTER_DAYS"])
-    for entry in ballot_of(user):
+    old = ballot_of(user)
+    old_ids = [entry.idea_id for entry in old]
+    for entry in old:
         _add(entry.idea_id, -entry.points)
         db.session.delete(entry)
     db.session.flush()  # positions are unique per member: old lines go before new ones come
@@ -53,6 +64,8 @@ def _write(user: User, idea_ids: list[int]) -> None:
         db.session.add(PriorityEntry(user_id=user.id, idea_id=idea_id, position=position,
                                      points=points))
         _add(idea_id, points)
+    for idea_id, rank in ranking.ballot_changes(old_ids, idea_ids):
+        activity.record(user.id, ActivityKind.PRIORITY_CHANGED, ("idea", idea_id), rank)
     db.session.flush()
 
 

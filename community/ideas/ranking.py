@@ -94,6 +94,37 @@ def borda(entries: Iterable[BallotEntry]) -> dict[int, float]:
     return totals
 
 
+def ballot_changes(old: list[int], new: list[int]) -> list[tuple[int, int | None]]:
+    """What a member did to their ballot, as (idea id, new rank or None if removed): the
+    fewest changes that turn the ``old`` order (idea ids, best first) into the ``new`` one.
+
+    An idea added counts with its rank, an idea removed with None. Of the ideas on both, those
+    in the longest run still in their old relative order stayed put, whatever their rank now;
+    the others moved and count with their new rank. So dragging one idea from 10th to 1st is
+    one change, not ten, and ideas that only slide because another came or went are none. Of
+    equally long runs, the one ending last in the new order is kept: of two neighbours swapped,
+    the one that rose is the one that moved. The changes come in new order, removals last in
+    old order; equal ballots give none.
+    """
+    was = {idea_id: position for position, idea_id in enumerate(old)}
+    kept = [idea_id for idea_id in new if idea_id in was]
+    # Longest run of kept ideas in increasing old position (a ballot holds ten: n² is nothing).
+    length, before = [1] * len(kept), [-1] * len(kept)
+    for i in range(len(kept)):
+        for j in range(i):
+            if was[kept[j]] < was[kept[i]] and length[j] + 1 > length[i]:
+                length[i], before[i] = length[j] + 1, j
+    stayed: set[int] = set()
+    i = max(reversed(range(len(kept))), key=length.__getitem__, default=-1)
+    while i >= 0:
+        stayed.add(kept[i])
+        i = before[i]
+    changes: list[tuple[int, int | None]] = [
+        (idea_id, rank) for rank, idea_id in enumerate(new, 1) if idea_id not in stayed]
+    removed = set(old) - set(new)
+    return changes + [(idea_id, None) for idea_id in old if idea_id in removed]
+
+
 @dataclass(frozen=True)
 class Ranked:
     idea_id: int

@@ -1,5 +1,9 @@
 """Idea use cases: submit, vote, unvote, follow, recount. Services flush; the caller commits.
 
+Each member's action (an idea written, a vote cast, changed or withdrawn) writes its row to the
+activity log (``accounts/activity.py``) in the same transaction, so a refused or rolled-back
+action leaves none.
+
 Counters on ``ideas`` change in the same transaction as the vote, by relative SQL updates
 (``x = x + :delta``), so concurrent votes never overwrite each other; each vote row stores
 exactly what it added, so removing it subtracts exactly that.
@@ -14,6 +18,8 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+from community.accounts import activity
+from community.accounts.activity import ActivityKind
 from community.accounts.models import User
 from community.extensions import db
 from community.ideas import priorities, ranking, searching, similar
@@ -31,7 +37,7 @@ from community.ideas.voters import voter_facts
 from community.refusals import Refused
 from community.text import render_markdown, slugify
 from community.timeutil import utcnow
-from community.trust import weights
+from community.trust import onwrite, weights
 
 
 def idea_slug(title: str) -> str:
@@ -48,6 +54,7 @@ def create_idea(author: User, title: str, body: str, category: Category | None,
     idea.tags = [IdeaTag(tag=t) for t in dict.fromkeys(tags)]
     db.session.add(idea)
     db.session.flush()
+    activity.record(author.id, ActivityKind.POST_WRITTEN, ("idea", idea.id))
     similar.index_idea(idea)
     searching.index_idea(idea)
     follow(author, idea)
@@ -148,7 +155,11 @@ def cast_vote(user: User, idea: Idea, importance: int, why: str | None) -> Vote:
             return cast_vote(user, idea, importance, why)
         _bump(idea.id, values, +1)
         follow(user, idea)
+        activity.record(user.id, ActivityKind.VOTE_CAST, ("idea", idea.id), importance)
+        onwrite.after_vote(("idea", idea.id), now)  # the burst counter (docs/TRUST.md)
         return vote
+    if (existing.importance, existing.why) != (importance, why or None):
+        activity.record(user.id, ActivityKind.VOTE_CHANGED, ("idea", idea.id), importance)
     _bump(idea.id, _values_of(existing), -1)
     values = _vote_values(user, importance, existing.created_at)
     existing.importance, existing.why = importance, why or None
@@ -173,6 +184,7 @@ def remove_vote(user: User, idea: Idea) -> bool:
     if deleted is None:
         return False
     _bump(idea.id, dict(deleted._mapping), -1)
+    activity.record(user.id, ActivityKind.VOTE_WITHDRAWN, ("idea", idea.id))
     priorities.remove(user, idea.id)
     return True
 

@@ -8,6 +8,8 @@ import io
 
 import sqlalchemy as sa
 
+from community.accounts import activity
+from community.accounts.activity import ActivityKind
 from community.accounts.models import Role, User
 from community.extensions import db
 from community.ideas import ranking, searching, service
@@ -146,6 +148,7 @@ def add_comment(author: User, idea: Idea, body: str, official: bool = False) -> 
     db.session.execute(sa.update(Idea).where(Idea.id == idea.id)
                        .values(comment_count=Idea.comment_count + 1))
     db.session.flush()
+    activity.record(author.id, ActivityKind.POST_WRITTEN, ("comment", comment.id))
     if official:
         notify.notify(followers(idea.id, but=author.id), "official", "idea", idea.id,
                       {"title": idea.title})

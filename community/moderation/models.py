@@ -43,6 +43,12 @@ class Flag(db.Model):
         sa.UniqueConstraint("reporter_id", "subject_type", "subject_id"),
         sa.Index("ix_flags_state_created", "state", "created_at"),
         sa.Index("ix_flags_subject", "subject_type", "subject_id"),
+        # One open flag per detector and subject: scans running again (or side by side, in
+        # partitions) refresh it, never duplicate it.
+        sa.Index("ix_flags_open_detector", "detector", "subject_type", "subject_id",
+                 unique=True,
+                 sqlite_where=sa.text("kind = 'detector' AND state = 'open'"),
+                 postgresql_where=sa.text("kind = 'detector' AND state = 'open'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -26,9 +26,9 @@ CONFIDENCE = {
     "impossible_testimonial": 1.0,
     "review_behaviour": 1.0,
     "near_duplicate": 0.9,
-    "sockpuppet": 0.9,
+    "sockpuppets": 0.9,
     "co_voting_ring": 0.9,
-    "burst": 0.7,
+    "burst": 0.9,
 }
 DEFAULT_CONFIDENCE = 0.7
 CARRY = 0.8  # how much of an account's suspicion its reviews and votes inherit

@@ -49,9 +49,9 @@ def test_the_strongest_finding_of_a_detector_counts_once():
 def test_different_detectors_add_up_as_a_noisy_or():
     combined = Combined([
         finding("co_voting_ring", 0.6, ("account", 1)),
-        finding("sockpuppet", 0.5, ("account", 1)),
+        finding("sockpuppets", 0.5, ("account", 1)),
     ])
-    expected = 1 - (1 - CONFIDENCE["co_voting_ring"] * 0.6) * (1 - CONFIDENCE["sockpuppet"] * 0.5)
+    expected = 1 - (1 - CONFIDENCE["co_voting_ring"] * 0.6) * (1 - CONFIDENCE["sockpuppets"] * 0.5)
     assert combined.account(1) == pytest.approx(expected)
     assert combined.accounts() == {1: pytest.approx(expected)}
 
@@ -59,10 +59,10 @@ def test_different_detectors_add_up_as_a_noisy_or():
 def test_a_review_inherits_its_accounts_other_findings_at_carry():
     combined = Combined([
         finding("review_behaviour", 0.5, ("review", 7), ("account", 1)),
-        finding("sockpuppet", 0.5, ("account", 1)),
+        finding("sockpuppets", 0.5, ("account", 1)),
     ])
     own = CONFIDENCE["review_behaviour"] * 0.5
-    carried = CONFIDENCE["sockpuppet"] * 0.5  # review_behaviour is not carried twice
+    carried = CONFIDENCE["sockpuppets"] * 0.5  # review_behaviour is not carried twice
     assert combined.review(7, 1) == pytest.approx(1 - (1 - own) * (1 - CARRY * carried))
     assert combined.review(7) == pytest.approx(own)
     assert combined.review(8, 2) == 0.0

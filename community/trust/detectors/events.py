@@ -52,6 +52,7 @@ class Text:
     at: datetime
     text: str
     product_launched_at: datetime | None = None  # set for a review
+    claimed_since: datetime | None = None  # a review's "using it since"
 
 
 @dataclass(frozen=True)

@@ -88,7 +88,7 @@ class Signals:
         return {
             "other_reviews": self.other_reviews, "account_age_days": self.account_age_days,
             "newness": round(self.newness, 3), "trusted_mean": round(self.trusted_mean, 2),
-            "deviation": round(self.deviation, 3), "extremity": round(self.extremity, 3),
+            "deviation": round(self.deviation, 3), "extremity": self.extremity,  # 0, 0.5 or 1
             "context": round(self.context, 3), "same_day": self.same_day,
             "all_extreme": self.all_extreme, "early": self.early,
         }
@@ -160,65 +160,60 @@ class ReviewBook:
     def signals(self, index: int, until: datetime) -> Signals:
         """The review's signals from everything known at ``until`` (never before the review
         itself: a review is always judged with what came before it)."""
-        return self._signals(index, max(until, self.ratings[index].at), online=False)
+        return self._signals(index, max(until, self.ratings[index].at))
 
-    def _signals(self, index: int, until: datetime, *, online: bool) -> Signals:
+    def _signals(self, index: int, until: datetime, *, online: bool = False) -> Signals:
         s, rating = self.s, self.ratings[index]
         account = self.accounts.get(rating.account_id)
         mine = self.by_account[rating.account_id]
         product = self.by_product[rating.product_id]
-        # How many of each series' entries are known at ``until`` (this review excluded).
-        known_mine = len(mine.times) if online else bisect_right(mine.times, until)
-        known_product = len(product.times) if online else bisect_right(product.times, until)
-        self_in_mine = 0 if online else 1
-        self_in_product = 0 if online else 1
-        if not online:
-            position = bisect_left(product.indexes, index)
-        other = known_mine - self_in_mine
-        same_day = self._same_day(mine, rating, known_mine, online)
+        # How many of each series' entries are known at ``until``. Online, while the book is
+        # being built, the series hold only the reviews before this one, all known; at
+        # decision time they hold every review, this one (``self_in``) included.
+        self_in = 0 if online else 1
+        known_mine = bisect_right(mine.times, until)
+        known_product = bisect_right(product.times, until)
+        known_global = bisect_right(self.global_times, until)
+        other = known_mine - self_in
+        same_day = self._same_day(mine, rating, known_mine, self_in)
         # A track record is built over days, not in one sitting: the account's other reviews
         # written on a day it already reviewed on count for ``same_day_worth`` of one.
-        other_days = mine.days[known_mine] - (1 if (same_day or not online) else 0)
+        other_days = mine.days[known_mine] - (1 if (same_day or self_in) else 0)
         track = other_days + s.same_day_worth * (other - other_days)
 
         created = account.created_at if account else (mine.times[0] if mine.times
                                                       else rating.at)
-        age_days = max(0, (rating.at - min(created, rating.at)).days)
-        establishment = track + (rating.at - min(created, rating.at)) / s.age_unit
+        membership = rating.at - min(created, rating.at)
+        establishment = track + membership / s.age_unit
         newness = s.newness_k / (establishment + s.newness_k)
 
-        known_global = (len(self.global_times) if online
-                        else bisect_right(self.global_times, until))
-        g_count = self.global_count[known_global] - (0 if online else self.trusted[index])
-        g_sum = self.global_sum[known_global] - (
-            0 if online or not self.trusted[index] else rating.rating)
+        trusted_self = self_in and self.trusted[index]  # this review, if it counted
+        g_count = self.global_count[known_global] - trusted_self
+        g_sum = self.global_sum[known_global] - (rating.rating if trusted_self else 0)
         global_mean = g_sum / g_count if g_count else s.default_mean
-        t_sum = product.trusted_sum[known_product]
-        t_count = product.trusted_count[known_product]
-        if not online and self.trusted[index]:
-            t_sum -= rating.rating
-            t_count -= 1
+        t_sum = product.trusted_sum[known_product] - (rating.rating if trusted_self else 0)
+        t_count = product.trusted_count[known_product] - trusted_self
         trusted_mean = (t_sum + s.mean_strength * global_mean) / (t_count + s.mean_strength)
         deviation = abs(rating.rating - trusted_mean) / 4
         extremity = abs(rating.rating - 3) / 2
 
-        others = known_product - self_in_product
-        score_sum = product.score_sum[known_product] - (
-            0 if online else self.online[index])
-        known_scores = known_global - (0 if online else 1)
-        global_score = (self.global_score[known_global] - (0 if online else self.online[index]))
-        typical = global_score / known_scores if known_scores else 0.0
-        # The product's reviews against every product's, shrunk to "typical" (1/2) when the
-        # product has few: 1/2 for a product like the others, towards 1 for one drawing
-        # far more suspicious reviews.
-        mean = ((score_sum + s.context_strength * typical) / (others + s.context_strength)
-                if others or known_scores else 0.0)
-        context = mean / (mean + typical) if mean + typical > 0 else 0.5
+        others = known_product - self_in
+        own_score = self.online[index] if self_in else 0.0
+        score_sum = product.score_sum[known_product] - own_score
+        global_score = self.global_score[known_global] - own_score
+        if global_score > 0:
+            typical = global_score / (known_global - self_in)
+            # The product's reviews against every product's, shrunk to "typical" (1/2) when
+            # the product has few: 1/2 for a product like the others, towards 1 for one
+            # drawing far more suspicious reviews.
+            mean = (score_sum + s.context_strength * typical) / (others + s.context_strength)
+            context = mean / (mean + typical)
+        else:
+            context = 0.5  # nothing suspicious known yet (the first review of all): neutral
 
-        reviews_known = known_mine + (1 if online else 0)
-        extremes = mine.extreme[known_mine] + (rating.rating in (1, 5) if online else 0)
-        all_extreme = reviews_known >= s.history_min and extremes == reviews_known
-        rank = len(product.times) if online else position
+        extremes = mine.extreme[known_mine] + (rating.rating in (1, 5) and not self_in)
+        all_extreme = other + 1 >= s.history_min and extremes == other + 1
+        rank = bisect_left(product.indexes, index)  # the product's reviews before this one
         launched = rating.product_launched_at
         early = rank < s.early_count or (
             launched is not None and rating.at - launched <= timedelta(days=s.early_days))
@@ -227,17 +222,18 @@ class ReviewBook:
         raw = newness * (s.base + deviation + extremity + context + history)
         return Signals(
             review_id=rating.review_id, newness=newness, other_reviews=other,
-            account_age_days=age_days, trusted_mean=trusted_mean, deviation=deviation,
+            account_age_days=membership.days, trusted_mean=trusted_mean, deviation=deviation,
             extremity=extremity, context=context, same_day=same_day, all_extreme=all_extreme,
             early=early, suspicion=min(1.0, raw / s.ceiling))
 
     @staticmethod
-    def _same_day(mine: _Series, rating: Rating, known: int, online: bool) -> bool:
-        day = rating.at.date()
-        lo = bisect_left(mine.times, datetime.combine(day, datetime.min.time()), 0, known)
-        hi = bisect_left(mine.times, datetime.combine(day, datetime.min.time())
-                         + timedelta(days=1), 0, known)
-        return (hi - lo) + (1 if online else 0) >= 2
+    def _same_day(mine: _Series, rating: Rating, known: int, self_in: int) -> bool:
+        """Whether, among the account's first ``known`` reviews, another one (than this
+        review, counted ``self_in`` times there) falls on the review's calendar day."""
+        start = datetime.combine(rating.at.date(), datetime.min.time())
+        lo = bisect_left(mine.times, start)  # at or before this review, so within ``known``
+        hi = bisect_left(mine.times, start + timedelta(days=1), 0, known)
+        return hi - lo > self_in
 
 
 def score(ratings: Iterable[Rating], accounts: Mapping[int, Account], now: datetime,
@@ -262,8 +258,10 @@ def detect(ratings: Iterable[Rating], accounts: Mapping[int, Account], now: date
         if found.suspicion >= settings.report_at:
             findings.append(Finding(
                 detector=NAME,
-                subjects=(("review", rating.review_id), ("account", rating.account_id),
-                          ("product", rating.product_id)),
+                # The review only: its author is named in the evidence, so one odd review
+                # does not make its account suspect (account detectors do that).
+                subjects=(("review", rating.review_id),),
                 score=round(found.suspicion, 3),
-                evidence={"rating": rating.rating, **found.evidence()}))
+                evidence={"rating": rating.rating, "account": rating.account_id,
+                          "product": rating.product_id, **found.evidence()}))
     return findings

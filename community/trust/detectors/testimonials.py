@@ -72,7 +72,8 @@ _SINCE_YEAR = re.compile(r"\b(?:since|depuis|from)\s+(?:(?:early|late|the start 
 _USE = re.compile(
     r"\b(?:us(?:e|es|ed|ing)|customer|client(?:e|s)?|subscriber|user|had it|owned|"
     r"been with|utilis\w*|abonn[ée]e?s?|adh[ée]rent)\b", re.IGNORECASE)
-_SENTENCE = re.compile(r"[^.!?\n]+")
+# A sentence ends at . ! ? or a line break, but not at the point of a decimal ("for 1.5 years").
+_SENTENCE = re.compile(r"(?:[^.!?\n]|\.(?=\d))+")
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,8 @@ class Testimonial:
     written_at: datetime
     account_created_at: datetime
     product_launched_at: datetime | None = None
+    # A date the writer gave for "using it since" (a review's field), a claim like any other.
+    claimed_since: datetime | None = None
 
 
 def _count(word: str) -> float:
@@ -140,6 +143,9 @@ def detect(testimonials: Iterable[Testimonial]) -> list[Finding]:
     findings = []
     for item in testimonials:
         found = claims(item.text, item.written_at)
+        if item.claimed_since is not None and item.claimed_since < item.written_at:
+            found.append(Claim(f"using it since {item.claimed_since:%Y-%m}",
+                               (item.written_at - item.claimed_since).days))
         if not found:
             continue
         claim = max(found, key=lambda c: c.days)

@@ -1,0 +1,61 @@
+"""What forums teach the trust scan (``community/trust/sources.py``): the posts members wrote,
+their replies to other members' topics and their helpful marks on other members' posts.
+
+Each function streams its rows (only the columns it needs, ``yield_per`` batches, a server-side
+cursor on PostgreSQL), so a scan over hundreds of thousands of posts holds one batch in memory.
+Rows come in no particular order. Deleted and hidden posts count too: what a member wrote is
+evidence, whoever took it down since.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from community.extensions import db
+from community.forums.models import HelpfulMark, Post, Topic
+from community.trust.detectors.events import Interaction, Text
+from community.trust.sources import Source, register_source
+
+BATCH = 2000
+
+
+def _stream(query: sa.Select) -> Iterator[sa.Row]:
+    yield from db.session.execute(query.execution_options(yield_per=BATCH))
+
+
+def texts(since: datetime | None = None) -> Iterator[Text]:
+    """Every post (its Markdown source) written or last edited at or after ``since``, dated by
+    its last version, that still has its author."""
+    written = sa.func.coalesce(Post.edited_at, Post.created_at)
+    query = (sa.select(Post.id, Post.author_id, written, Post.body_md)
+             .where(Post.author_id.is_not(None)))
+    if since is not None:
+        query = query.where(sa.or_(Post.created_at >= since, Post.edited_at >= since))
+    for post_id, author_id, at, body in _stream(query):
+        yield Text(("post", post_id), author_id, at, body)
+
+
+def interactions(since: datetime | None = None) -> Iterator[Interaction]:
+    """Since ``since``: a reply to another member's topic ("reply": replier -> the topic's
+    author; a quote is kept only as text, so the topic's author is the one answered), and a
+    helpful mark on another member's post ("helpful": marker -> the post's author)."""
+    replies = (sa.select(Post.author_id, Topic.author_id, Post.id, Post.created_at)
+               .join(Topic, Topic.id == Post.topic_id)
+               .where(Post.number > 1, Post.author_id.is_not(None),
+                      Topic.author_id.is_not(None), Post.author_id != Topic.author_id))
+    marks = (sa.select(HelpfulMark.user_id, Post.author_id, Post.id, HelpfulMark.created_at)
+             .join(Post, Post.id == HelpfulMark.post_id)
+             .where(Post.author_id.is_not(None), Post.author_id != HelpfulMark.user_id))
+    if since is not None:
+        replies = replies.where(Post.created_at >= since)
+        marks = marks.where(HelpfulMark.created_at >= since)
+    for kind, query in (("reply", replies), ("helpful", marks)):
+        for actor_id, target_id, post_id, at in _stream(query):
+            yield Interaction(actor_id, target_id, kind, ("post", post_id), at)
+
+
+def register() -> None:
+    register_source("forums", Source(texts=texts, interactions=interactions))
