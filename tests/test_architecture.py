@@ -449,3 +449,144 @@ def test_every_state_changing_route_is_a_post():
         if name in ("logout", "revoke_invitation", "resend_verification",
                     "change_email", "change_password"):
             assert rule.methods - {"HEAD", "OPTIONS"} == {"POST"}, rule
+
+
+# --- Detectors stay O(n log n) ----------------------------------------------------------
+# Each detector runs on a generated event set of n and 8n events; the Python bytecode
+# instructions it executes are counted (sys.settrace with opcode events: deterministic, not a
+# timing). An O(n log n) detector grows by about 8·log(8n)/log(n) (≈ 11 at n = 300); a
+# quadratic one by 64. The limit allows half again the n log n growth.
+
+import math  # noqa: E402
+import random  # noqa: E402
+import sys  # noqa: E402
+from datetime import datetime, timedelta  # noqa: E402
+
+SMALL = 300
+GROWTH = 8
+
+
+def executed_opcodes(function) -> int:
+    count = 0
+
+    def tracer(frame, event, arg):
+        nonlocal count
+        frame.f_trace_opcodes = True
+        if event == "opcode":
+            count += 1
+        return tracer
+
+    previous = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        function()
+    finally:
+        sys.settrace(previous)
+    return count
+
+
+def n_log_n_limit(small: int = SMALL, growth: int = GROWTH) -> float:
+    return 1.5 * growth * math.log(growth * small) / math.log(small)
+
+
+def _workloads():
+    """Detector name -> a function of n that builds about n events and returns the detector's
+    run over them (only the run is counted)."""
+    from community.trust.detectors import (
+        bursts,
+        duplicates,
+        reviews,
+        rings,
+        sockpuppets,
+        testimonials,
+    )
+    from community.trust.detectors.events import Account, Interaction, Rating, Text, Trace, Vote
+
+    t0 = datetime(2026, 1, 1)
+    words = ("good fast slow price support team export bug invoice simple great app works "
+             "daily use since months years really nice clear bad crash update fix").split()
+
+    def accounts(n, rng):
+        return {a: Account(a, t0 - timedelta(days=rng.randrange(0, 700))) for a in range(n)}
+
+    def at(rng):
+        return t0 + timedelta(minutes=rng.randrange(0, 60 * 24 * 90))
+
+    def run_bursts(n):
+        rng = random.Random(n)
+        actions = [bursts.Action(("idea", rng.randrange(n // 10 + 1)), rng.randrange(n // 3 + 1),
+                                 when := at(rng), when - timedelta(days=rng.randrange(0, 60)))
+                   for _ in range(n)]
+        return lambda: bursts.detect(actions)
+
+    def run_rings(n):
+        rng = random.Random(n)
+        votes = [Vote(rng.randrange(n // 5 + 1), ("idea", rng.randrange(n // 4)), at(rng))
+                 for _ in range(n)]
+        known = accounts(n // 5 + 1, rng).values()
+        return lambda: rings.detect(votes, known)
+
+    def run_sockpuppets(n):
+        rng = random.Random(n)
+        people = n // 4 + 1
+        traces = [Trace(a, "net", f"n{rng.randrange(people // 5 + 1)}", at(rng))
+                  for a in range(people)]
+        traces += [Trace(a, "device", f"d{a if rng.random() < 0.9 else a // 2}", at(rng))
+                   for a in range(people)]
+        interactions = [Interaction(rng.randrange(people), rng.randrange(people), "vote",
+                                    ("idea", rng.randrange(people)), at(rng))
+                        for _ in range(n // 2)]
+        return lambda: sockpuppets.detect(traces, interactions)
+
+    def run_duplicates(n):
+        rng = random.Random(n)
+        texts = [Text(("post", i), rng.randrange(n), at(rng),
+                      " ".join(rng.choice(words) for _ in range(20))) for i in range(n // 10)]
+        return lambda: duplicates.detect(texts)
+
+    def run_reviews(n):
+        rng = random.Random(n)
+        ratings = [Rating(i, rng.randrange(n // 3 + 1), rng.randrange(20), rng.randint(1, 5),
+                          at(rng)) for i in range(n)]
+        known = accounts(n // 3 + 1, rng)
+        return lambda: reviews.detect(ratings, known, t0 + timedelta(days=120))
+
+    def run_testimonials(n):
+        rng = random.Random(n)
+        items = [testimonials.Testimonial(
+            ("review", i), i, " ".join(rng.choice(words) for _ in range(15))
+            + " I have been using it for 3 years.", at(rng), t0 - timedelta(days=30), t0)
+            for i in range(n // 10)]
+        return lambda: testimonials.detect(items)
+
+    return {"bursts": run_bursts, "rings": run_rings, "sockpuppets": run_sockpuppets,
+            "duplicates": run_duplicates, "reviews": run_reviews,
+            "testimonials": run_testimonials}
+
+
+WORKLOADS = ("bursts", "rings", "sockpuppets", "duplicates", "reviews", "testimonials")
+
+
+def test_every_detector_has_a_workload():
+    detectors = {p.stem for p in (COMMUNITY / "trust" / "detectors").glob("*.py")}
+    helpers = {"__init__", "events", "similarity"}  # no detect() of their own
+    assert detectors - helpers == set(WORKLOADS)
+
+
+@pytest.mark.parametrize("name", WORKLOADS)
+def test_detectors_grow_no_faster_than_n_log_n(name):
+    prepare = _workloads()[name]
+    small = executed_opcodes(prepare(SMALL))
+    large = executed_opcodes(prepare(GROWTH * SMALL))
+    assert large / small <= n_log_n_limit(), (
+        f"{name}: {large / small:.1f}× the work for {GROWTH}× the events")
+
+
+def test_the_growth_check_catches_a_quadratic_detector():
+    def quadratic(n):
+        items = list(range(n))
+        return sum(1 for a in items for b in items if a < b)
+
+    ratio = executed_opcodes(lambda: quadratic(GROWTH * 40)) / executed_opcodes(
+        lambda: quadratic(40))
+    assert ratio > n_log_n_limit(40)
