@@ -202,8 +202,13 @@ def test_every_testimonial_is_weighed_after_one_with_no_claim_or_an_honest_one()
     # a "using it since" date is a claim like the text's: 400 days against a 100-day product,
     # 0.9 + 0.1 * (300 / 500)
     ("Great.", 900, 100, days_ago(400), (0.96, "using it since 2025-10", 400, "product")),
-    # against a 30-day account: 0.5 + 0.3 * (300 / 360)
-    ("Great.", 30, None, datetime(2026, 1, 1), (0.75, "using it since 2026-01", 330, "account")),
+    # against the account, the date is no claim: a customer used the product before joining
+    ("Great.", 30, None, datetime(2026, 1, 1), None),
+    ("Great.", 30, 1000, datetime(2026, 1, 1), None),
+    # ...but the text's own claim still is (0.5 + 0.3 * (30 / 90)), and the date longer than
+    # it does not take its place against the account
+    ("Used it for 2 months.", 30, None, datetime(2026, 1, 1),
+     (0.6, "for 2 months", 60, "account")),
     # the longer of the text's claim and the date is weighed
     ("Used it for 5 years.", 900, 100, days_ago(400), (0.99, "for 5 years", 1825, "product")),
     ("Used it for 2 weeks.", 900, 100, days_ago(400),

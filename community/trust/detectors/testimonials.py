@@ -138,24 +138,28 @@ def _exceeds(claimed_days: int, possible: timedelta) -> bool:
 
 
 def detect(testimonials: Iterable[Testimonial]) -> list[Finding]:
-    """A finding per text whose strongest claim is impossible for the product or longer than
-    the account has existed."""
+    """A finding per text whose strongest claim is impossible for the product, or whose
+    strongest claim *in its words* is longer than the account has existed. A review's "using
+    it since" field is weighed against the product only: the form asks when the member began
+    using the product, which a customer naturally did before joining the community."""
     findings = []
     for item in testimonials:
         found = claims(item.text, item.written_at)
+        field = []
         if item.claimed_since is not None and item.claimed_since < item.written_at:
-            found.append(Claim(f"using it since {item.claimed_since:%Y-%m}",
+            field.append(Claim(f"using it since {item.claimed_since:%Y-%m}",
                                (item.written_at - item.claimed_since).days))
-        if not found:
+        if not found and not field:
             continue
-        claim = max(found, key=lambda c: c.days)
+        claim = max(found + field, key=lambda c: c.days)
         product_age = (item.written_at - item.product_launched_at
                        if item.product_launched_at is not None else None)
         account_age = item.written_at - item.account_created_at
         if product_age is not None and _exceeds(claim.days, product_age):
             score = PRODUCT_SCORE + (1 - PRODUCT_SCORE) * _overshoot(claim.days, product_age)
             against = "product"
-        elif _exceeds(claim.days, account_age):
+        elif found and _exceeds((claim := max(found, key=lambda c: c.days)).days,
+                                account_age):
             score = ACCOUNT_SCORE + 0.3 * _overshoot(claim.days, account_age)
             against = "account"
         else:
