@@ -157,9 +157,14 @@ def _chunks(ids: list[int] | None, size: int = 900):
 def load_votes(subjects: set[tuple[str, int]] | None = None,
                accounts: set[int] | None = None) -> list[Vote]:
     """The votes standing in the activity log (the last event of each account on a subject,
-    unless it is a withdrawal), optionally only on ``subjects`` or by ``accounts``."""
+    unless it is a withdrawal), optionally only on ``subjects`` or by ``accounts``.
+
+    A full scan reads a million rows here: the database says whether each is a withdrawal
+    (no enum converted per row), and each vote is held as a plain tuple until the end (one
+    ``Vote`` per standing vote, not per event)."""
+    withdrawal = (Activity.kind == ActivityKind.VOTE_WITHDRAWN).label("withdrawal")
     query = (sa.select(Activity.user_id, Activity.subject_type, Activity.subject_id,
-                       Activity.kind, Activity.value, Activity.at)
+                       withdrawal, Activity.value, Activity.at)
              .where(Activity.kind.in_(VOTE_KINDS)).order_by(Activity.at, Activity.id))
     if subjects is not None or accounts is not None:
         conditions = []
@@ -173,18 +178,20 @@ def load_votes(subjects: set[tuple[str, int]] | None = None,
         if not conditions:
             return []
         query = query.where(sa.or_(*conditions))
-    standing: dict[tuple[int, str, int], Vote | None] = {}
-    first_cast: dict[tuple[int, str, int], datetime] = {}
-    for row in db.session.execute(query.execution_options(yield_per=10_000)):
-        key = (row.user_id, row.subject_type, row.subject_id)
-        if row.kind is ActivityKind.VOTE_WITHDRAWN:
+    # (account, subject type, subject id) -> (first cast, importance), None once withdrawn
+    standing: dict[tuple[int, str, int], tuple[datetime, int] | None] = {}
+    rows = db.session.execute(query.execution_options(yield_per=10_000))
+    for user_id, subject_type, subject_id, withdrawn, value, at in rows:
+        key = (user_id, subject_type, subject_id)
+        if withdrawn:
             standing[key] = None
-            first_cast.pop(key, None)
             continue
-        at = first_cast.setdefault(key, row.at)  # a vote stands from when it was cast
-        standing[key] = Vote(row.user_id, (row.subject_type, row.subject_id), at,
-                             row.value or 1)
-    return [vote for vote in standing.values() if vote is not None]
+        held = standing.get(key)
+        # a vote stands from when it was cast, with its latest importance
+        standing[key] = (at if held is None else held[0], value or 1)
+    return [Vote(user_id, (subject_type, subject_id), held[0], held[1])
+            for (user_id, subject_type, subject_id), held in standing.items()
+            if held is not None]
 
 
 def load_population(subjects: set[tuple[str, int]]) -> rings.Population:
@@ -210,16 +217,26 @@ def load_population(subjects: set[tuple[str, int]]) -> rings.Population:
 
 
 def load_traces(accounts: set[int] | None = None) -> list[Trace]:
-    """One trace per account and network or device hash it acted from (the latest time)."""
-    traces = []
-    for kind, column in (("net", Activity.net_hash), ("device", Activity.device_hash)):
-        query = (sa.select(Activity.user_id, column, sa.func.max(Activity.at))
-                 .where(column.is_not(None)).group_by(Activity.user_id, column))
-        for chunk in _chunks(None if accounts is None else sorted(accounts)):
-            q = query if chunk is None else query.where(Activity.user_id.in_(chunk))
-            traces += [Trace(user_id, kind, value, at)
-                       for user_id, value, at in db.session.execute(q)]
-    return traces
+    """One trace per account and network or device hash it acted from (the latest time).
+
+    One pass over the log, grouped by account, network and device together, folded here into
+    the latest time per account and network and per account and device (two GROUP BYs, one
+    per column, cost twice the sort on SQLite)."""
+    latest: dict[tuple[int, str, str], datetime] = {}
+    query = (sa.select(Activity.user_id, Activity.net_hash, Activity.device_hash,
+                       sa.func.max(Activity.at))
+             .where(sa.or_(Activity.net_hash.is_not(None), Activity.device_hash.is_not(None)))
+             .group_by(Activity.user_id, Activity.net_hash, Activity.device_hash))
+    for chunk in _chunks(None if accounts is None else sorted(accounts)):
+        q = query if chunk is None else query.where(Activity.user_id.in_(chunk))
+        for user_id, net, device, at in db.session.execute(q):
+            for key in (("net", net), ("device", device)):
+                if key[1] is not None:
+                    seen = latest.get((user_id, *key))
+                    if seen is None or at > seen:
+                        latest[(user_id, *key)] = at
+    return [Trace(user_id, kind, value, at)
+            for (user_id, kind, value), at in latest.items()]
 
 
 def touched_since(since: datetime) -> Touched:
@@ -299,21 +316,22 @@ def open_flags(combined: Combined, flag_at: float, partition: Partition,
                touched: Touched | None) -> tuple[int, int, dict]:
     opened = refreshed = 0
     scores = suspicions(combined)
+    open_before = _open_flag_subjects()  # one query, not one per subject flagged
     for subject, suspicion in sorted(scores.items()):
         if suspicion < flag_at or not partition.owns(subject):
             continue
         if touched is not None and not _concerns(subject, combined, touched):
             continue
-        existing = _open_flag_id(subject)
+        existing = subject in open_before
         flag = moderation.open_detector_flag(FLAG_DETECTOR, subject[0], subject[1],
                                              round(suspicion, 3),
                                              _evidence(subject, suspicion, combined))
         if flag is None:
             continue
-        if existing is None:
-            opened += 1
-        else:
+        if existing:
             refreshed += 1
+        else:
+            opened += 1
     return opened, refreshed, scores
 
 
@@ -325,13 +343,15 @@ def _concerns(subject, combined: Combined, touched: Touched) -> bool:
                for f in combined.findings.get(subject, []) for s in f.subjects)
 
 
-def _open_flag_id(subject) -> int | None:
+def _open_flag_subjects() -> set[tuple[str, int]]:
+    """The subjects with an open flag of this detector (a partition only ever writes its own
+    subjects' flags, so what it reads here stays true while it opens its flags)."""
     from community.moderation.models import Flag, FlagKind, FlagState
 
-    return db.session.scalar(sa.select(Flag.id).where(
-        Flag.kind == FlagKind.DETECTOR, Flag.detector == FLAG_DETECTOR,
-        Flag.subject_type == subject[0], Flag.subject_id == subject[1],
-        Flag.state == FlagState.OPEN))
+    return {(subject_type, subject_id) for subject_type, subject_id in db.session.execute(
+        sa.select(Flag.subject_type, Flag.subject_id).where(
+            Flag.kind == FlagKind.DETECTOR, Flag.detector == FLAG_DETECTOR,
+            Flag.state == FlagState.OPEN))}
 
 
 # --- the scan -------------------------------------------------------------------------------
