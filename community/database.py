@@ -177,3 +177,4 @@ def best_effort(work: Callable[[], object], rollback: Callable[[], None]) -> boo
         rollback()
         return False
     return True
+

@@ -33,6 +33,7 @@ from community.forums.models import (
     Watch,
     WatchLevel,
 )
+from community.marks import toggle_counted_mark
 from community.refusals import Refused
 from community.search import service as search
 from community.text import plain_text, render_markdown, slugify
@@ -287,21 +288,8 @@ def toggle_helpful(user: User, post: Post) -> bool:
     """Mark (or unmark) a reply as helpful; not one's own; True if now marked."""
     if post.author_id == user.id or not user.is_verified or not post.is_visible:
         raise Refused("forums.helpful")
-    found = db.session.get(HelpfulMark, (post.id, user.id))
-    if found is not None:
-        db.session.delete(found)
-        delta = -1
-    else:
-        try:
-            with db.session.begin_nested():
-                db.session.add(HelpfulMark(post_id=post.id, user_id=user.id))
-        except IntegrityError:  # a double click raced us: it is marked
-            return True
-        delta = 1
-    db.session.execute(sa.update(Post).where(Post.id == post.id).values(
-        helpful_count=Post.helpful_count + delta))
-    db.session.flush()
-    return delta > 0
+    return toggle_counted_mark(HelpfulMark(post_id=post.id, user_id=user.id),
+                               Post.helpful_count, post.id)
 
 
 def mark_read(user: User, topic: Topic, number: int) -> None:

@@ -16,6 +16,7 @@ from community.accounts import activity
 from community.accounts.activity import ActivityKind
 from community.accounts.models import Role, User
 from community.extensions import db
+from community.marks import toggle_counted_mark
 from community.moderation import service as moderation
 from community.refusals import Refused
 from community.reviews import scoring
@@ -121,21 +122,8 @@ def toggle_helpful(user: User, review: Review) -> bool:
     """Mark another member's review helpful, or take the mark back; True if now marked."""
     if review.author_id == user.id or not user.is_verified or review.hidden:
         raise Refused("reviews.helpful")
-    found = db.session.get(ReviewHelpful, (review.id, user.id))
-    if found is not None:
-        db.session.delete(found)
-        delta = -1
-    else:
-        try:
-            with db.session.begin_nested():
-                db.session.add(ReviewHelpful(review_id=review.id, user_id=user.id))
-        except IntegrityError:  # a double click raced us: it is marked
-            return True
-        delta = 1
-    db.session.execute(sa.update(Review).where(Review.id == review.id).values(
-        helpful_count=Review.helpful_count + delta))
-    db.session.flush()
-    return delta > 0
+    return toggle_counted_mark(ReviewHelpful(review_id=review.id, user_id=user.id),
+                               Review.helpful_count, review.id)
 
 
 def hide_review(actor: User, review_id: int, reason: str) -> None:
