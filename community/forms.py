@@ -58,3 +58,13 @@ def length(maximum: int, minimum: int = -1):
 
 class ActionForm(FlaskForm):
     """A form with no fields: the CSRF token behind a one-button POST (follow, revoke, log out)."""
+
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def valid_slug(form, field):
+    """An address part: lowercase letters, digits and single dashes (empty is left to
+    ``optional()``)."""
+    if field.data and not _SLUG.match(field.data):
+        raise ValidationError(_l("Use lowercase letters, digits and dashes."))

@@ -17,7 +17,7 @@ from wtforms import (
     ValidationError,
 )
 
-from community.forms import PlainText, crlf, length, optional, required, strip
+from community.forms import PlainText, crlf, length, optional, required, strip, valid_slug
 from community.ids import OUT_OF_RANGE, IntRange, to_int
 
 REASON_CHOICES = [
@@ -140,13 +140,8 @@ class FaqForm(FlaskForm):
 
 # What the categories' ``position`` column (an SQL INTEGER, 32 bits) can hold.
 POSITIONS = (-(2**31), 2**31 - 1)
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
-
-def _slug(form, field):
-    if field.data and not _SLUG.match(field.data):
-        raise ValidationError(_l("Use lowercase letters, digits and dashes."))
 
 
 def _colour(form, field):
@@ -158,7 +153,7 @@ class CategoryForm(FlaskForm):
     name = StringField(_l("Name"), filters=[strip],
                        validators=[required(), length(80, 2), PlainText()])
     slug = StringField(_l("Address (slug)"), filters=[strip],
-                       validators=[optional(), length(60), _slug])
+                       validators=[optional(), length(60), valid_slug])
     description = StringField(_l("Description"), filters=[strip],
                               validators=[optional(), length(300), PlainText()])
     colour = StringField(_l("Colour"), filters=[strip], default="#3b6ea5",

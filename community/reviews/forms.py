@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from babel.dates import get_month_names
@@ -20,7 +19,7 @@ from wtforms import (
 )
 from wtforms.fields import DateField
 
-from community.forms import PlainText, crlf, length, optional, required, strip
+from community.forms import PlainText, crlf, length, optional, required, strip, valid_slug
 from community.ids import to_int
 from community.reviews import scoring
 from community.timeutil import utcnow
@@ -32,7 +31,6 @@ RATING_LABELS = {
     2: _l("2 out of 5: poor"),
     1: _l("1 out of 5: very poor"),
 }
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def _rating(form, field):
@@ -92,10 +90,6 @@ class ReviewForm(FlaskForm):
                    since_year=str(review.using_since.year))
 
 
-def _slug(form, field):
-    if field.data and not _SLUG.match(field.data):
-        raise ValidationError(_l("Use lowercase letters, digits and dashes."))
-
 
 class ProductDateField(DateField):
     """A date (``<input type=date>``) whose refusals the validator below words."""
@@ -119,7 +113,7 @@ class ProductForm(FlaskForm):
     name = StringField(_l("Name"), filters=[strip],
                        validators=[required(), length(100, 2), PlainText()])
     slug = StringField(_l("Address (slug)"), filters=[strip],
-                       validators=[optional(), length(60), _slug])
+                       validators=[optional(), length(60), valid_slug])
     launched_on = ProductDateField(_l("Launch date"), validators=[_launch_date])
     description = StringField(_l("Description"), filters=[strip],
                               validators=[optional(), length(300), PlainText()])

@@ -32,6 +32,7 @@ CONFIDENCE = {
 }
 DEFAULT_CONFIDENCE = 0.7
 CARRY = 0.8  # how much of an account's suspicion its reviews and votes inherit
+MAX_FINDINGS_IN_EVIDENCE = 10  # a flag's evidence lists this many findings, strongest first
 
 Subject = tuple[str, int]
 
@@ -85,6 +86,18 @@ class Combined:
         direct = noisy_or(CONFIDENCE.get(f.detector, DEFAULT_CONFIDENCE) * f.score
                           for f in both)
         return noisy_or((direct, CARRY * self.account(account_id)))
+
+    def evidence(self, subject: Subject, suspicion: float) -> dict:
+        """What a flag on ``subject`` shows: its suspicion, the leading detector, and the
+        strongest findings naming it with their own evidence (plain, JSON-able)."""
+        findings = sorted(self.findings.get(subject, []), key=lambda f: -f.score)
+        return {
+            "suspicion": round(suspicion, 3),
+            "lead": findings[0].detector if findings else None,
+            "findings": [{"detector": f.detector, "score": f.score,
+                          "subjects": [list(s) for s in f.subjects], "evidence": f.evidence}
+                         for f in findings[:MAX_FINDINGS_IN_EVIDENCE]],
+        }
 
     def accounts(self) -> dict[int, float]:
         return {sid: self.own(("account", sid)) for (kind, sid) in self.by_subject

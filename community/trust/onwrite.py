@@ -24,8 +24,8 @@ from community.timeutil import utcnow
 from community.trust import pipeline
 from community.trust.combiner import Combined
 from community.trust.detectors import bursts, testimonials
+from community.trust.scan import FLAG_DETECTOR
 
-FLAG_DETECTOR = "trust"
 BURST_KINDS = (ActivityKind.VOTE_CAST, ActivityKind.REVIEW_WRITTEN)
 
 
@@ -36,14 +36,9 @@ def _flag(subject: tuple[str, int], findings) -> None:
     suspicion = combined.own(subject)
     if suspicion < current_app.config["TRUST_FLAG_AT"]:
         return
-    moderation.open_detector_flag(FLAG_DETECTOR, subject[0], subject[1], round(suspicion, 3), {
-        "suspicion": round(suspicion, 3),
-        "lead": findings[0].detector,
-        "on_write": True,
-        "findings": [{"detector": f.detector, "score": f.score,
-                      "subjects": [list(s) for s in f.subjects], "evidence": f.evidence}
-                     for f in findings],
-    })
+    evidence = {**combined.evidence(subject, suspicion), "on_write": True}
+    moderation.open_detector_flag(FLAG_DETECTOR, subject[0], subject[1], round(suspicion, 3),
+                                  evidence)
 
 
 def after_text(subject: tuple[str, int], author: User, text: str,

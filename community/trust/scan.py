@@ -42,7 +42,6 @@ from community.trust.detectors.events import Account, Trace, Vote
 
 FLAG_DETECTOR = "trust"
 VOTE_KINDS = (ActivityKind.VOTE_CAST, ActivityKind.VOTE_CHANGED, ActivityKind.VOTE_WITHDRAWN)
-MAX_FINDINGS_IN_EVIDENCE = 10
 
 
 class ScanKind(enum.Enum):
@@ -289,18 +288,6 @@ def build_inputs(touched: Touched | None, now: datetime, settings: pipeline.Sett
 
 # --- flags ---------------------------------------------------------------------------------
 
-def _evidence(subject, suspicion: float, combined: Combined) -> dict:
-    findings = sorted(combined.findings.get(subject, []), key=lambda f: -f.score)
-    lead = findings[0].detector if findings else None
-    return {
-        "suspicion": round(suspicion, 3),
-        "lead": lead,
-        "findings": [{"detector": f.detector, "score": f.score,
-                      "subjects": [list(s) for s in f.subjects], "evidence": f.evidence}
-                     for f in findings[:MAX_FINDINGS_IN_EVIDENCE]],
-    }
-
-
 def suspicions(combined: Combined) -> dict[tuple[str, int], float]:
     """Each subject's fused suspicion; a review's includes its author's (``Combined.review``)."""
     result = combined.subjects()
@@ -325,7 +312,7 @@ def open_flags(combined: Combined, flag_at: float, partition: Partition,
         existing = subject in open_before
         flag = moderation.open_detector_flag(FLAG_DETECTOR, subject[0], subject[1],
                                              round(suspicion, 3),
-                                             _evidence(subject, suspicion, combined))
+                                             combined.evidence(subject, suspicion))
         if flag is None:
             continue
         if existing:

@@ -90,3 +90,17 @@ def test_subjects_lists_every_subject_named():
 def test_confidence_and_carry_are_within_bounds():
     assert all(0 < value <= 1 for value in CONFIDENCE.values())
     assert 0 < combiner.CARRY <= 1 and 0 < DEFAULT_CONFIDENCE <= 1
+
+
+def test_a_flags_evidence_lists_the_strongest_findings_first_and_no_more_than_ten():
+    found = [Finding("burst", (("idea", 3), ("account", n)), score / 100, {"n": n})
+             for n, score in enumerate(range(40, 52))]
+    evidence = Combined(found).evidence(("idea", 3), 0.12345)
+    assert evidence["suspicion"] == 0.123 and evidence["lead"] == "burst"
+    assert len(evidence["findings"]) == combiner.MAX_FINDINGS_IN_EVIDENCE == 10
+    assert [f["score"] for f in evidence["findings"]] == [s / 100 for s in range(51, 41, -1)]
+    assert evidence["findings"][0] == {"detector": "burst", "score": 0.51,
+                                       "subjects": [["idea", 3], ["account", 11]],
+                                       "evidence": {"n": 11}}
+    assert Combined([]).evidence(("idea", 3), 0.0) == {"suspicion": 0.0, "lead": None,
+                                                        "findings": []}
