@@ -133,6 +133,7 @@ class Config:
         self.RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour")
         self.RATELIMIT_SIGNUP = os.environ.get("RATELIMIT_SIGNUP", "5 per minute;20 per hour")
         self.RATELIMIT_RESET = os.environ.get("RATELIMIT_RESET", "5 per minute;10 per hour")
+        self.RATELIMIT_REPORTS = os.environ.get("RATELIMIT_REPORTS", "10 per minute;100 per day")
         # The per-account brake on password guessing (community/accounts/brake.py): after this
         # many failures for one address in the window, browsers the account never logged in
         # from are refused; the owner's browsers are not.
@@ -144,7 +145,7 @@ class Config:
         self.SIGNUP_FORM_MAX_AGE = env_int("SIGNUP_FORM_MAX_AGE", 2 * 3600)
         self.SIGNUP_MAX_PER_NETWORK = env_int("SIGNUP_MAX_PER_NETWORK", 3)
         self.SIGNUP_MAX_PER_DEVICE = env_int("SIGNUP_MAX_PER_DEVICE", 3)
-        self.SIGNUP_WINDOW_SECONDS = env_int("SIGNUP_WINDOW_SECONDS", 3600)
+        self.SIGNUP_WINDOW_SECONDS = env_int("SIGNUP_WINDOW_SECONDS", 24 * 3600)
         self.SIGNUP_MAX_PER_DOMAIN = env_int("SIGNUP_MAX_PER_DOMAIN", 10)
         self.SIGNUP_DOMAIN_WINDOW_SECONDS = env_int("SIGNUP_DOMAIN_WINDOW_SECONDS", 600)
         self.SIGNUP_COUNTER_BATCH = env_int("SIGNUP_COUNTER_BATCH", 3)
@@ -157,11 +158,19 @@ class Config:
         # full scan when none ran for this long; how far back new texts are compared; and,
         # with REDIS_URL, how often the scheduled job runs (0: not scheduled).
         self.TRUST_FLAG_AT = env_float("TRUST_FLAG_AT", 0.5)
+        # Until a moderator decides, an account under an open flag scoring at least
+        # TRUST_REDUCE_AT counts at most TRUST_REDUCED_WEIGHT in rankings and averages.
+        self.TRUST_REDUCE_AT = env_float("TRUST_REDUCE_AT", 0.5)
+        # Where a member report ranks in the flag queue, as if a detector had scored it.
+        self.MODERATION_REPORT_SCORE = env_float("MODERATION_REPORT_SCORE", 0.5)
+        self.TRUST_REDUCED_WEIGHT = env_float("TRUST_REDUCED_WEIGHT", 0.25)
         self.TRUST_FULL_SCAN_HOURS = env_int("TRUST_FULL_SCAN_HOURS", 24)
         self.TRUST_TEXT_WINDOW_DAYS = env_int("TRUST_TEXT_WINDOW_DAYS", 30)
         self.TRUST_SCAN_EVERY_SECONDS = env_int("TRUST_SCAN_EVERY_SECONDS", 900)
         self.TRUST_QUEUE = os.environ.get("TRUST_QUEUE", "cercle-trust")
-        self.INVITES_PER_MEMBER = env_int("INVITES_PER_MEMBER", 5)
+        # Open-or-used invitation links a member may have, per trust level (new, basic,
+        # member, regular): docs/TRUST.md.
+        self.INVITES_BY_LEVEL = tuple(int(n) for n in env_list("INVITES_BY_LEVEL", "1,3,5,10"))
         self.INVITE_MAX_AGE_DAYS = env_int("INVITE_MAX_AGE_DAYS", 14)
         self.FOUNDING_MEMBERS = env_int("FOUNDING_MEMBERS", 100)
         self.PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 10)

@@ -1,6 +1,6 @@
 """The header's main menu, filled by the domains: each registers its links in ``init_app``
-(where it leads, its label, its place, and who sees it), so a new domain adds its entry without
-editing the layout."""
+(where it leads, its label, its place, who sees it, and optionally a count beside it), so a new
+domain adds its entry without editing the layout."""
 
 from __future__ import annotations
 
@@ -18,12 +18,20 @@ class Link:
     label: object  # a lazy string: translated when the page renders
     position: int
     shown_to: Callable[[object], bool] | None = None  # None: everyone (the reader is passed)
+    # A number beside the label (open flags for moderators): called with the reader, and only
+    # for readers the link is shown to, so keep it to one cheap query; None or 0 shows nothing.
+    badge: Callable[[object], int | None] | None = None
+    # The link's accessible name with that number ("Moderation, 3 flagged items waiting"),
+    # given the number; without it, the label and the number.
+    badge_label: Callable[[int], str] | None = None
 
 
 @dataclass(frozen=True)
 class Shown:
     url: str
     label: str
+    badge: int | None = None
+    badge_label: str = ""  # the accessible name when there is a badge
 
 
 def register_link(link: Link) -> None:
@@ -31,10 +39,19 @@ def register_link(link: Link) -> None:
 
 
 def main_menu(reader) -> list[Shown]:
-    """The links this reader sees, in order."""
+    """The links this reader sees, in order, with their badges."""
     links = sorted(registry.table("main_menu").values(), key=lambda x: (x.position, x.endpoint))
-    return [Shown(url_for(link.endpoint), str(link.label)) for link in links
+    return [_shown(link, reader) for link in links
             if link.shown_to is None or link.shown_to(reader)]
+
+
+def _shown(link: Link, reader) -> Shown:
+    label = str(link.label)
+    count = link.badge(reader) if link.badge is not None else None
+    if not count:
+        return Shown(url_for(link.endpoint), label)
+    name = link.badge_label(count) if link.badge_label is not None else f"{label} ({count})"
+    return Shown(url_for(link.endpoint), label, count, str(name))
 
 
 def members(reader) -> bool:

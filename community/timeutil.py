@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+
+# The tests' clock: a staged launch replays weeks of community life in seconds, through real
+# HTTP, by moving every "now" of the app forward (tests/clock.py). Zero outside the tests;
+# nothing in the app or its configuration sets it.
+_shift = timedelta(0)
 
 
 def iso(value: datetime | None) -> str | None:
@@ -12,4 +17,4 @@ def iso(value: datetime | None) -> str | None:
 
 def utcnow() -> datetime:
     """Now, in UTC, without tzinfo (the form every DateTime column holds)."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None) + _shift

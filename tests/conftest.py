@@ -11,6 +11,8 @@ os.environ["CERCLE_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="cercle-test-instan
 for _name in ("DATABASE_URL", "REDIS_URL", "MAIL_SERVER", "CERCLE_ENV", "COMPANY_DOMAINS"):
     os.environ.pop(_name, None)
 
+from datetime import timedelta  # noqa: E402
+
 import pytest  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
@@ -137,7 +139,13 @@ def outbox(app, tmp_path):
 
 def make_user(app, name="Alice Martin", email="alice@example.com", *, verified=True,
               role=Role.MEMBER, **fields) -> User:
-    """A member in the database (committed, so HTTP requests see it)."""
+    """A member in the database (committed, so HTTP requests see it). An account created more
+    than a week ago stands for an established member (trust level member) unless the test
+    gives its ``trust_level``: the tests written before trust levels age an account for that."""
+    created_at = fields.get("created_at")
+    if created_at is not None and "trust_level" not in fields and verified \
+            and utcnow() - created_at >= timedelta(days=7):
+        fields["trust_level"] = 2
     with app.app_context():
         from community.accounts.emails import normalize_email
 

@@ -34,7 +34,7 @@ PURE = (
     "community/trust/door.py", "community/trust/weights.py", "community/ideas/ranking.py",
     "community/search/terms.py", "community/forums/limits.py", "community/text/mentions.py",
     "community/accounts/emails.py", "community/netaddr.py", "community/trust/combiner.py",
-    "community/trust/pipeline.py",
+    "community/trust/pipeline.py", "community/trust/levels.py",
 )
 PURE_PATTERNS = ("community/trust/detectors/*.py", "community/*/pure_*.py")
 FRAMEWORKS = ("flask", "flask_*", "sqlalchemy", "werkzeug")  # top-level names (fnmatch)

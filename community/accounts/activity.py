@@ -88,6 +88,13 @@ def current_origin() -> Origin:
     return g.origin
 
 
+def count_since(user_id: int, kinds: tuple[ActivityKind, ...], since: datetime) -> int:
+    """How many rows of these kinds the member wrote since ``since`` (trust-level limits:
+    votes an hour, reviews a day); one indexed count."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Activity).where(
+        Activity.user_id == user_id, Activity.kind.in_(kinds), Activity.at >= since)) or 0
+
+
 def record(user_id: int, kind: ActivityKind, subject: tuple[str, int] | None = None,
            value: int | None = None, *, origin: Origin | None = None,
            at: datetime | None = None) -> Activity:

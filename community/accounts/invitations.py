@@ -1,8 +1,8 @@
 """Invitations: the path for legitimate growth past the door's velocity rules.
 
-A verified member creates a link (limited to INVITES_PER_MEMBER open-or-used at a time); whoever
-signs up with it is not counted against network, device, domain or counter rules (the other
-rules still apply), and the invitation records who used it.
+A verified member creates a link (INVITES_BY_LEVEL open-or-used at a time, by trust
+level); whoever signs up with it is not counted against network, device, domain or counter
+rules (the other rules still apply), and the invitation records who used it.
 """
 
 from __future__ import annotations
@@ -36,10 +36,16 @@ def invitations_of(member: User) -> list[Invitation]:
     return list(db.session.scalars(query))
 
 
+def allowance(member: User) -> int:
+    """How many open-or-used invitations the member's trust level allows."""
+    by_level = current_app.config["INVITES_BY_LEVEL"]
+    return by_level[min(max(member.trust_level or 0, 0), len(by_level) - 1)]
+
+
 def remaining(member: User) -> int:
     """How many more invitations the member may create now."""
     counted = [i for i in invitations_of(member) if i.state in ("open", "used")]
-    return max(0, current_app.config["INVITES_PER_MEMBER"] - len(counted))
+    return max(0, allowance(member) - len(counted))
 
 
 def create_invitation(member: User, note: str | None = None) -> tuple[Invitation, str]:

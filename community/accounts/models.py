@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import current_app
@@ -30,6 +30,7 @@ class User(UserMixin, db.Model):
     __table_args__ = (
         sa.CheckConstraint("email_digest IN ('instant', 'daily', 'off')",
                            name="email_digest_values"),
+        sa.CheckConstraint("trust_level BETWEEN 0 AND 3", name="trust_level_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,6 +59,16 @@ class User(UserMixin, db.Model):
     is_demo: Mapped[bool] = mapped_column(default=False)
     # A moderator's decision: this member's votes no longer count in the crowd's rankings.
     votes_discounted_at: Mapped[datetime | None]
+    # Standing (docs/TRUST.md): the trust level (0 new, 1 basic, 2 member, 3 regular), which
+    # ``flask trust levels`` and activity recompute unless a moderator locked it; the days the
+    # member came (counted once a day); a suspension (no login, content hidden); and whether an
+    # open flag above TRUST_REDUCE_AT names the account (its votes and reviews weigh less).
+    trust_level: Mapped[int] = mapped_column(sa.SmallInteger, default=0, server_default="0")
+    trust_level_locked: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    days_visited: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_visit_on: Mapped[date | None]
+    suspended_at: Mapped[datetime | None]
+    weight_reduced: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # E-mail copies of notifications: "instant", "daily" (digest) or "off".
     email_digest: Mapped[str] = mapped_column(sa.String(10), default="daily",
                                               server_default="daily")
@@ -77,7 +88,7 @@ class User(UserMixin, db.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.deleted_at is None
+        return self.deleted_at is None and self.suspended_at is None
 
     @property
     def is_verified(self) -> bool:

@@ -69,6 +69,7 @@ def load_member(session_id: str) -> User | None:
         sa.select(User, MemberSession)
         .join(MemberSession, MemberSession.user_id == User.id)
         .where(User.id == int(user_id), User.session_nonce == nonce, User.deleted_at.is_(None),
+               User.suspended_at.is_(None),
                MemberSession.token_hash == _digest(token),
                MemberSession.last_seen_at > _idle_cutoff())
     ).first()

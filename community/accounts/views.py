@@ -155,16 +155,21 @@ def login():
     if form.validate_on_submit():
         check = brake.check_login(form.email.data, form.password.data,
                                   request.cookies.get(brake.COOKIE))
-        if check.user is not None:
+        if check.user is not None and check.user.suspended_at is not None:
+            # Only after the right password: the answer tells nothing to someone guessing.
+            form.form_errors.append(_("This account is suspended by the moderators. Write to "
+                                      "the team if you think this is a mistake."))
+        elif check.user is not None:
             log_in(check.user, remember=form.remember.data)
             flash(_("Welcome back, %(name)s.", name=check.user.display_name), "success")
             response = redirect(safe_next(request.args.get("next")) or url_for("core.index"))
             brake.trust_browser(response, check.user)
             return context.give_device(response, device)
-        form.form_errors.append(
-            _("Too many failed attempts for this account from new devices. Try again in a few "
-              "minutes, or reset your password.") if check.braked
-            else _("Wrong e-mail or password."))
+        else:
+            form.form_errors.append(
+                _("Too many failed attempts for this account from new devices. Try again in a "
+                  "few minutes, or reset your password.") if check.braked
+                else _("Wrong e-mail or password."))
     page = render_template("accounts/login.html", form=form)
     return context.give_device(
         current_app.make_response((page, 422 if form.is_submitted() else 200)), device)

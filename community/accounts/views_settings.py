@@ -159,6 +159,7 @@ def invitations_page():
         "accounts/invitations.html", form=form, link=link, action_form=ActionForm(),
         invitations=invitations.invitations_of(current_user),
         remaining=invitations.remaining(current_user),
+        allowance=invitations.allowance(current_user),
     ), status
 
 

@@ -11,8 +11,8 @@ MESSAGES = {
     # Writing (service.py): who may post, and the trust-level limits (limits.py)
     "forums.unverified": _l("Please confirm your e-mail address before posting."),
     "forums.locked": _l("This topic is closed to new replies."),
-    "forums.links": _l("New members may include at most 2 links per post. Links open up after a "
-                       "week of membership."),
+    "forums.links": _l("New members may include at most 2 links per post, basic members 5. "
+                       "Links open up as your trust level grows (see your settings)."),
     "forums.rate": _l("You are posting very fast: please wait a while before posting again."),
     "forums.helpful": _l("You cannot mark this post as helpful."),
     # Editing, deleting and restoring a post (service.post_refusal)

@@ -13,7 +13,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from community.accounts import activity
@@ -69,8 +68,8 @@ def check_limits(author: User, html: str, now: datetime | None = None) -> None:
     recent = db.session.scalar(sa.select(sa.func.count()).select_from(Post).where(
         Post.author_id == author.id, Post.created_at > now - timedelta(hours=1))) or 0
     poster = limits.Poster(staff=author.is_staff, posts_last_hour=recent,
-                           account_age_days=(now - author.created_at).total_seconds() / 86400)
-    broken = limits.refusals(poster, html, current_app.config["ESTABLISHED_AFTER_DAYS"])
+                           level=author.trust_level or 0)
+    broken = limits.refusals(poster, html)
     if broken:
         raise Refused(f"forums.{broken[0]}", 429 if broken[0] == "rate" else 422)
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from community.accounts import standing
 from community.accounts.models import User
 from community.extensions import db
 from community.forums import moderate
@@ -56,7 +57,25 @@ def _hide_topic(actor: User, topic_id: int, reason: str) -> None:
         moderate.set_flag(actor, topic, "hidden", True, reason)
 
 
+def _hide_all_posts(actor: User, user_id: int, reason: str) -> list[int]:
+    """On suspension: hide every visible post of the member (a first post hides its topic)."""
+    posts = list(db.session.scalars(sa.select(Post).join(Topic, Topic.id == Post.topic_id).where(
+        Post.author_id == user_id, Post.deleted_at.is_(None), Post.hidden.is_(False),
+        sa.or_(Post.number > 1, Topic.hidden.is_(False))).order_by(Post.id)))
+    for post in posts:
+        moderate.hide_post(actor, post, True, reason)
+    return [p.id for p in posts]
+
+
+def _show_posts(actor: User, ids: Sequence[int], reason: str) -> None:
+    """On restore: show again exactly the posts the suspension hid."""
+    for post in db.session.scalars(sa.select(Post).where(Post.id.in_(ids)).order_by(Post.id)):
+        moderate.hide_post(actor, post, False, reason)
+
+
 def register() -> None:
+    standing.register_content("post", standing.ContentKind(hide_all=_hide_all_posts,
+                                                           show=_show_posts))
     moderation.register_subject("post", moderation.SubjectHandler(
         describe=lambda i: _posts([i]).get(i), hide=_hide_post, describe_many=_posts))
     moderation.register_subject("topic", moderation.SubjectHandler(

@@ -15,7 +15,8 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from community.extensions import db
-from community.forums.models import HelpfulMark, Post, Topic
+from community.forums.models import HelpfulMark, Post, Topic, TopicRead
+from community.trust import leveling
 from community.trust.detectors.events import Interaction, Text
 from community.trust.sources import Source, register_source
 
@@ -57,5 +58,36 @@ def interactions(since: datetime | None = None) -> Iterator[Interaction]:
             yield Interaction(actor_id, target_id, kind, ("post", post_id), at)
 
 
+def posts_read(ids) -> dict[int, int]:
+    """Trust levels: forum posts each member has read (their reading positions summed)."""
+    return dict(db.session.execute(
+        sa.select(TopicRead.user_id, sa.func.coalesce(sa.func.sum(TopicRead.last_read_number), 0))
+        .where(TopicRead.user_id.in_(ids)).group_by(TopicRead.user_id)).all())
+
+
+def helpful_received(ids) -> dict[int, int]:
+    """Trust levels: helpful marks other members gave each member's posts."""
+    return dict(db.session.execute(
+        sa.select(Post.author_id, sa.func.count()).join(HelpfulMark, HelpfulMark.post_id == Post.id)
+        .where(Post.author_id.in_(ids), HelpfulMark.user_id != Post.author_id)
+        .group_by(Post.author_id)).all())
+
+
+def hidden_posts(ids) -> dict[int, int]:
+    """Trust levels: each member's posts (and topics) a moderator hid: upheld flags."""
+    posts = dict(db.session.execute(
+        sa.select(Post.author_id, sa.func.count()).where(
+            Post.author_id.in_(ids), Post.hidden.is_(True)).group_by(Post.author_id)).all())
+    topics = db.session.execute(
+        sa.select(Topic.author_id, sa.func.count()).where(
+            Topic.author_id.in_(ids), Topic.hidden.is_(True)).group_by(Topic.author_id))
+    for author_id, count in topics:
+        posts[author_id] = posts.get(author_id, 0) + count
+    return posts
+
+
 def register() -> None:
     register_source("forums", Source(texts=texts, interactions=interactions))
+    leveling.register_fact("posts_read", "forums", posts_read)
+    leveling.register_fact("helpful_received", "forums", helpful_received)
+    leveling.register_fact("upheld_flags", "forums", hidden_posts)

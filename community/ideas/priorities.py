@@ -15,7 +15,6 @@ from 10th to 1st is one row and an unchanged ballot none. A merge moving ballot 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app
 
 from community.accounts import activity
 from community.accounts.activity import ActivityKind
@@ -23,10 +22,8 @@ from community.accounts.models import User
 from community.extensions import db
 from community.ideas import ranking
 from community.ideas.models import Idea, PriorityEntry
-from community.ideas.voters import voter_facts
+from community.ideas.voters import trust_of
 from community.refusals import Refused
-from community.timeutil import utcnow
-from community.trust import weights
 
 
 def ballot_of(user: User) -> list[PriorityEntry]:
@@ -51,8 +48,7 @@ def set_ballot(user: User, idea_ids: list[int]) -> None:
 def _write(user: User, idea_ids: list[int]) -> None:
     """Rewrite the ballot's lines, move each idea's points by what its lines change, and log
     what the member changed."""
-    trust = weights.trust_weight(voter_facts(user, utcnow()),
-                                 current_app.config["ESTABLISHED_AFTER_DAYS"])
+    trust = trust_of(user)
     old = ballot_of(user)
     old_ids = [entry.idea_id for entry in old]
     for entry in old:
@@ -66,6 +62,19 @@ def _write(user: User, idea_ids: list[int]) -> None:
         _add(idea_id, points)
     for idea_id, rank in ranking.ballot_changes(old_ids, idea_ids):
         activity.record(user.id, ActivityKind.PRIORITY_CHANGED, ("idea", idea_id), rank)
+    db.session.flush()
+
+
+def reweigh(user: User) -> None:
+    """Rewrite the points of the member's ballot lines from their weight now, moving each
+    idea's aggregate by the difference (a change of standing; the ballot itself is unchanged
+    and no activity is logged)."""
+    trust = trust_of(user)
+    for entry in ballot_of(user):
+        points = ranking.borda_points(entry.position) * trust
+        if points != entry.points:
+            _add(entry.idea_id, points - entry.points)
+            entry.points = points
     db.session.flush()
 
 

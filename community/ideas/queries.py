@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from community.accounts.models import User
 from community.extensions import db
 from community.ideas.models import (
     Category,
@@ -105,3 +106,43 @@ def whys_of(idea: Idea, limit: int = 200) -> list[Vote]:
         sa.select(Vote).where(Vote.idea_id == idea.id, Vote.why.is_not(None))
         .order_by(Vote.importance.desc(), Vote.created_at).limit(limit)
         .options(selectinload(Vote.user))))
+
+
+# A voter a moderator discounted or suspended: their votes weigh 0 ("discounted after review").
+_DISCOUNTED_VOTER = sa.or_(User.votes_discounted_at.is_not(None), User.suspended_at.is_not(None))
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where an idea's votes come from, as its page shows it in public."""
+
+    votes: int  # the crowd's votes (staff apart), whatever they weigh
+    established: int  # of those, cast by established members (stored with the vote)
+    discounted: int  # of those, by members a moderator discounted or suspended
+    reduced: int  # of those, by members under an open flag (reduced weight), not discounted
+    staff: int  # the team's votes, counted apart
+
+
+def provenance(idea_id: int) -> Provenance:
+    """The idea's provenance in one aggregate query over its votes and their voters."""
+    crowd = Vote.staff.is_(False)
+    row = db.session.execute(
+        sa.select(
+            sa.func.count().filter(crowd),
+            sa.func.count().filter(crowd, Vote.established.is_(True)),
+            sa.func.count().filter(crowd, _DISCOUNTED_VOTER),
+            sa.func.count().filter(crowd, ~_DISCOUNTED_VOTER, User.weight_reduced.is_(True)),
+            sa.func.count().filter(Vote.staff.is_(True)),
+        ).select_from(Vote).join(User, User.id == Vote.user_id)
+        .where(Vote.idea_id == idea_id)).one()
+    return Provenance(*(int(n or 0) for n in row))
+
+
+def discounted_votes() -> dict[str, int]:
+    """The crowd's votes that count for nothing now because a moderator discounted or
+    suspended their voter (the public /trust page; registered with
+    ``trust.provenance.register_discounted_counter``)."""
+    n = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Vote).join(User, User.id == Vote.user_id)
+        .where(Vote.staff.is_(False), _DISCOUNTED_VOTER))
+    return {"votes": int(n or 0)}

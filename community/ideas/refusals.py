@@ -12,6 +12,8 @@ MESSAGES = {
     "ideas.unverified": _l("Please confirm your e-mail address before voting."),
     "ideas.closed": _l("This idea is closed: it can no longer be voted for."),
     "ideas.importance": _l("Choose how much it matters to you."),
+    "ideas.vote_rate": _l("You are voting very fast: please wait a while before voting again. "
+                          "The limit grows with your trust level."),
     # Priorities (priorities.set_ballot)
     "ideas.too_many": _l("Your priorities hold at most ten ideas."),
     "ideas.missing": _l("One of these ideas does not exist."),

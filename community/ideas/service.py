@@ -37,7 +37,7 @@ from community.ideas.voters import voter_facts
 from community.refusals import Refused
 from community.text import render_markdown, slugify
 from community.timeutil import utcnow
-from community.trust import onwrite, weights
+from community.trust import levels, onwrite, weights
 
 
 def idea_slug(title: str) -> str:
@@ -102,15 +102,15 @@ def rebase_trending(now: datetime) -> bool:
 def _vote_values(user: User, importance: int, at: datetime) -> dict:
     """What a vote by this member adds to the idea's counters, from the trust rule."""
     cfg = current_app.config
-    voter = voter_facts(user, at)
-    trust = weights.trust_weight(voter, cfg["ESTABLISHED_AFTER_DAYS"])
+    voter = voter_facts(user)
+    trust = weights.trust_weight(voter, cfg["TRUST_REDUCED_WEIGHT"])
     weight = ranking.vote_weight(importance, trust)
     return {
         "weight": weight,
         "trending_term": ranking.trending_term(weight, at, trending_epoch(),
                                                cfg["TRENDING_HALF_LIFE_HOURS"]),
         "staff": voter.staff,
-        "established": weights.is_established(voter, cfg["ESTABLISHED_AFTER_DAYS"]),
+        "established": weights.is_established(voter),
     }
 
 
@@ -145,6 +145,10 @@ def cast_vote(user: User, idea: Idea, importance: int, why: str | None) -> Vote:
     )
     if existing is None:
         now = utcnow()
+        per_hour = levels.limits_for(user.trust_level or 0, user.is_staff).votes_per_hour
+        if per_hour is not None and activity.count_since(
+                user.id, (ActivityKind.VOTE_CAST,), now - timedelta(hours=1)) >= per_hour:
+            raise Refused("ideas.vote_rate", 429)  # the trust level's votes an hour
         values = _vote_values(user, importance, now)
         vote = Vote(idea_id=idea.id, user_id=user.id, importance=importance, why=why or None,
                     created_at=now, **values)
@@ -168,6 +172,31 @@ def cast_vote(user: User, idea: Idea, importance: int, why: str | None) -> Vote:
     db.session.flush()
     _bump(idea.id, values, +1)
     return existing
+
+
+def reweigh_members(user_ids) -> int:
+    """Rewrite the weight of these members' votes from their standing now (a moderator's
+    decision, a flag, a new trust level), moving each idea's counters by the difference in the
+    same transaction, and their priorities' points likewise. Returns the votes changed.
+    Registered with ``accounts.standing.register_reweigher``."""
+    users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(user_ids)))}
+    changed = 0
+    votes = db.session.scalars(sa.select(Vote).where(Vote.user_id.in_(list(users)))
+                               .order_by(Vote.idea_id, Vote.user_id).with_for_update())
+    for vote in list(votes):
+        old = _values_of(vote)
+        new = _vote_values(users[vote.user_id], vote.importance, vote.created_at)
+        if new == old:
+            continue
+        _bump(vote.idea_id, old, -1)
+        for key, value in new.items():
+            setattr(vote, key, value)
+        _bump(vote.idea_id, new, +1)
+        changed += 1
+    db.session.flush()
+    for user in users.values():
+        priorities.reweigh(user)
+    return changed
 
 
 def _values_of(vote: Vote) -> dict:

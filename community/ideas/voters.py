@@ -3,17 +3,24 @@ votes (``service``) and priorities (``priorities``), which both weigh a member's
 
 from __future__ import annotations
 
-from datetime import datetime
+from flask import current_app
 
 from community.accounts.models import User
 from community.trust import weights
 
 
-def voter_facts(user: User, now: datetime) -> weights.Voter:
-    """Plain facts about the member at ``now``, for ``weights.trust_weight``."""
+def voter_facts(user: User) -> weights.Voter:
+    """Plain facts about the member's standing now, for ``weights.trust_weight``."""
     return weights.Voter(
         verified=user.is_verified,
         staff=user.is_staff,
         discounted=user.votes_discounted_at is not None,
-        account_age_days=(now - user.created_at).total_seconds() / 86400,
+        level=user.trust_level or 0,
+        suspended=user.suspended_at is not None,
+        reduced=bool(user.weight_reduced),
     )
+
+
+def trust_of(user: User) -> float:
+    """The member's weight in the rankings now (the configured reduced weight applied)."""
+    return weights.trust_weight(voter_facts(user), current_app.config["TRUST_REDUCED_WEIGHT"])

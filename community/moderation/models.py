@@ -21,7 +21,8 @@ class FlagKind(enum.Enum):
 class FlagReason(enum.Enum):
     SPAM = "spam"
     ABUSE = "abuse"
-    OFF_TOPIC = "off_topic"
+    FAKE = "fake"  # a fake account, review or vote (migration e5a1c0000005)
+    OFF_TOPIC = "off_topic"  # kept for existing reports; no longer offered in the report form
     OTHER = "other"
     DETECTOR = "detector"
 

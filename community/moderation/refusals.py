@@ -15,6 +15,7 @@ MESSAGES = {
     "moderation.nothing_open": _l(
         "Nothing is waiting here: another moderator may have decided it."),
     "moderation.bad_decision": _l("Choose to dismiss the flags or to hide the content."),
+    "moderation.own_content": _l("You cannot report your own content or your own profile."),
 }
 
 

@@ -53,6 +53,10 @@ class Review(db.Model):
     # apart and never counted, and stay so once the author leaves or deletes the account.
     staff: Mapped[bool] = mapped_column(default=False)
     hidden: Mapped[bool] = mapped_column(default=False)  # by a moderator
+    # What the review weighs in its product's average (``trust.weights.review_weight``): 1,
+    # less while its author is under an open flag, 0 once discounted or suspended; rewritten
+    # with the author's standing (``reviews.service.reweigh``), like a vote's weight.
+    weight: Mapped[float] = mapped_column(default=1.0, server_default="1")
     helpful_count: Mapped[int] = mapped_column(default=0)  # changed with each mark
     revision_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

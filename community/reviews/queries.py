@@ -1,9 +1,11 @@
 """What the reviews' pages read, each in a bounded number of queries.
 
-Three groups of visible (not hidden) reviews: *staff* (written by staff), *discounted* (a
-moderator discounted the author's votes, ``users.votes_discounted_at``) and *trusted* (the
-others). Only trusted reviews make a product's average and distribution; the other two are
-shown apart. A discount applies from the moment it is decided, to earlier reviews too.
+Three groups of visible (not hidden) reviews: *staff* (written by staff), *discounted* (the
+review weighs 0: a moderator discounted or suspended its author) and *trusted* (the others).
+Only trusted reviews make a product's average (weighted: an author under an open flag counts
+less until a moderator decides, ``trust.weights.review_weight``) and distribution; the other
+two are shown apart. A discount applies from the moment it is decided, to earlier reviews too
+(``service.reweigh_authors`` rewrites the weights in the same transaction).
 """
 
 from __future__ import annotations
@@ -26,8 +28,7 @@ SORTS = {
 }
 MAX_PAGE = 500  # deep pages use OFFSET: bounded
 
-_discounted = sa.exists().where(User.id == Review.author_id,
-                                User.votes_discounted_at.is_not(None))
+_discounted = Review.weight <= 0
 _CONDITIONS = {
     "staff": Review.staff.is_(True),
     "discounted": sa.and_(Review.staff.is_(False), _discounted),
@@ -42,21 +43,38 @@ class Stats:
     summary: scoring.Summary  # trusted reviews only
     staff: int
     discounted: int
+    reduced: int = 0  # trusted reviews weighing less while moderators look (0 < weight < 1)
 
 
 def product_stats(product_ids: list[int]) -> dict[int, Stats]:
-    """Per product: the trusted reviews' summary and how many reviews are shown apart (one
-    grouped query for all the products)."""
+    """Per product: the trusted reviews' summary, how many reviews are shown apart, and how
+    many trusted ones weigh less while moderators look (one grouped query for all the
+    products)."""
     rows = db.session.execute(
-        sa.select(Review.product_id, _GROUP.label("grp"), Review.rating, sa.func.count())
+        sa.select(Review.product_id, _GROUP.label("grp"), Review.rating, sa.func.count(),
+                  sa.func.sum(Review.weight), sa.func.count().filter(Review.weight < 1))
         .where(Review.product_id.in_(product_ids), Review.hidden.is_(False))
         .group_by(Review.product_id, "grp", Review.rating)) if product_ids else []
     counts: dict[int, dict[str, dict[int, int]]] = {
         p: {g: {} for g in GROUPS} for p in product_ids}
-    for product_id, group, rating, n in rows:
+    weights: dict[int, dict[int, float]] = {p: {} for p in product_ids}
+    reduced = dict.fromkeys(product_ids, 0)
+    for product_id, group, rating, n, weight, lighter in rows:
         counts[product_id][group][rating] = n
-    return {p: Stats(scoring.summarize(c["trusted"]), sum(c["staff"].values()),
-                     sum(c["discounted"].values())) for p, c in counts.items()}
+        if group == "trusted":
+            weights[product_id][rating] = float(weight or 0.0)
+            reduced[product_id] += int(lighter or 0)
+    return {p: Stats(scoring.summarize(c["trusted"], weights[p]), sum(c["staff"].values()),
+                     sum(c["discounted"].values()), reduced[p]) for p, c in counts.items()}
+
+
+def discounted_reviews() -> dict[str, int]:
+    """Visible reviews that count for nothing now because a moderator discounted or suspended
+    their author: the products' "counted apart" groups summed (the public /trust page;
+    registered with ``trust.provenance.register_discounted_counter``)."""
+    n = db.session.scalar(sa.select(sa.func.count()).select_from(Review).where(
+        Review.hidden.is_(False), _CONDITIONS["discounted"]))
+    return {"reviews": int(n or 0)}
 
 
 @dataclass(frozen=True)
@@ -104,8 +122,7 @@ def group_of(review: Review) -> str:
     """The group one review is shown in."""
     if review.staff:
         return "staff"
-    author = review.author
-    return "discounted" if author is not None and author.votes_discounted_at else "trusted"
+    return "discounted" if review.weight <= 0 else "trusted"
 
 
 def products() -> list[Product]:

@@ -13,6 +13,8 @@ MESSAGES = {
     "reviews.already_reviewed": _l("You have already reviewed this product: edit your review "
                                    "instead."),
     "reviews.rating": _l("Choose a rating from 1 to 5."),
+    "reviews.rate": _l("You have written many reviews today: please come back tomorrow. The "
+                       "limit grows with your trust level."),
     "reviews.future": _l("“Using it since” cannot be in the future."),
     "reviews.not_yours": _l("Only the review's author can do this."),
     "reviews.hidden": _l("The moderators hid this review: it can no longer be edited."),

@@ -11,9 +11,11 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
 
 RATINGS = (5, 4, 3, 2, 1)  # in the order the distribution shows them
 FIRST_YEAR = 1980  # the earliest year the "using it since" form offers
@@ -44,15 +46,27 @@ class Summary:
     bars: tuple[Bar, ...]  # 5 down to 1
 
 
-def summarize(counts: Mapping[int, int]) -> Summary:
+def summarize(counts: Mapping[int, int],
+              weights: Mapping[int, float] | None = None) -> Summary:
     """The summary of trusted reviews from their count per rating (ratings outside 1..5 are
-    ignored). Rounding is half up (4.25 -> 4.3), on exact integer sums."""
+    ignored). Rounding is half up (4.25 -> 4.3), on exact integer sums.
+
+    ``weights`` (per rating, the sum of the reviews' weights: 1 each, less for an author under
+    an open flag) makes the average a weighted one; the bars keep counting reviews."""
     kept = {r: int(counts.get(r, 0) or 0) for r in RATINGS}
     total = sum(kept.values())
     bars = tuple(Bar(r, n, (200 * n + total) // (2 * total) if total else 0)
                  for r, n in kept.items())
     if not total:
         return Summary(0, None, bars)
-    points = sum(r * n for r, n in kept.items())
-    tenths = (20 * points + total) // (2 * total)  # round(10 * points / total), half up
+    if weights is None or all(float(weights.get(r, 0) or 0) == kept[r] for r in RATINGS):
+        points = sum(r * n for r, n in kept.items())
+        tenths = (20 * points + total) // (2 * total)  # round(10 * points / total), half up
+        return Summary(total, tenths / 10, bars)
+    # Weights are multiples of 1/2**k in practice (1, 0.25): Fractions keep the sums exact.
+    mass = {r: Fraction(float(weights.get(r, 0) or 0)) for r in RATINGS}
+    weight = sum(mass.values())
+    if weight <= 0:
+        return Summary(total, None, bars)
+    tenths = math.floor(10 * sum(r * m for r, m in mass.items()) / weight + Fraction(1, 2))
     return Summary(total, tenths / 10, bars)

@@ -7,9 +7,10 @@ rules passed: a refused action leaves no row, and a rolled-back one takes its ro
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from community.accounts import activity
@@ -23,7 +24,7 @@ from community.reviews import scoring
 from community.reviews.models import Product, Review, ReviewHelpful, ReviewRevision
 from community.text import render_markdown, slugify
 from community.timeutil import utcnow
-from community.trust import onwrite
+from community.trust import levels, onwrite, weights
 
 
 def _check_content(author: User, rating: int, using_since: date) -> date:
@@ -36,6 +37,29 @@ def _check_content(author: User, rating: int, using_since: date) -> date:
     if scoring.is_future_month(using_since, utcnow().date()):
         raise Refused("reviews.future", 422)
     return using_since.replace(day=1)
+
+
+def weight_of(author: User) -> float:
+    """What the author's reviews weigh in averages now (``trust.weights.review_weight``)."""
+    voter = weights.Voter(verified=author.is_verified, staff=author.is_staff,
+                          discounted=author.votes_discounted_at is not None,
+                          level=author.trust_level or 0,
+                          suspended=author.suspended_at is not None,
+                          reduced=bool(author.weight_reduced))
+    return weights.review_weight(voter, current_app.config["TRUST_REDUCED_WEIGHT"])
+
+
+def reweigh_authors(user_ids) -> int:
+    """Rewrite the weight of these members' reviews from their standing now, in the caller's
+    transaction (averages are read from the weights: they follow at once). Registered with
+    ``accounts.standing.register_reweigher``; returns the reviews changed."""
+    changed = 0
+    for author in db.session.scalars(sa.select(User).where(User.id.in_(list(user_ids)))):
+        result = db.session.execute(sa.update(Review).where(
+            Review.author_id == author.id, Review.weight != weight_of(author))
+            .values(weight=weight_of(author)))
+        changed += result.rowcount or 0
+    return changed
 
 
 def _has_reviewed(author: User, product: Product) -> bool:
@@ -51,9 +75,14 @@ def write_review(author: User, product: Product, rating: int, title: str, body: 
     if _has_reviewed(author, product):
         raise Refused("reviews.already_reviewed", 409)
     now = utcnow()
+    per_day = levels.limits_for(author.trust_level or 0, author.is_staff).reviews_per_day
+    if per_day is not None and activity.count_since(
+            author.id, (ActivityKind.REVIEW_WRITTEN,), now - timedelta(days=1)) >= per_day:
+        raise Refused("reviews.rate", 429)  # the trust level's reviews a day
     review = Review(product_id=product.id, author_id=author.id, rating=rating, title=title,
                     body_md=body, body_html=render_markdown(body), using_since=using_since,
-                    staff=author.is_staff, created_at=now, updated_at=now)
+                    staff=author.is_staff, weight=weight_of(author), created_at=now,
+                    updated_at=now)
     try:
         with db.session.begin_nested():
             db.session.add(review)
@@ -101,6 +130,7 @@ def edit_review(editor: User, review: Review, rating: int, title: str, body: str
     review.rating, review.title, review.using_since = rating, title, using_since
     review.body_md, review.body_html = body, render_markdown(body)
     review.staff, review.updated_at = editor.is_staff, now
+    review.weight = weight_of(editor)
     db.session.flush()
     activity.record(editor.id, ActivityKind.REVIEW_EDITED, ("review", review.id),
                     value=rating, at=now)

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from community.extensions import db
 from community.reviews.models import Product, Review, ReviewHelpful
+from community.trust import leveling
 from community.trust.detectors.events import Interaction, Rating, Text
 from community.trust.sources import Source, register_source
 
@@ -67,6 +68,25 @@ def interactions(since: datetime | None = None) -> Iterator[Interaction]:
         yield Interaction(user_id, author_id, "helpful", ("review", review_id), at)
 
 
+def helpful_received(ids) -> dict[int, int]:
+    """Trust levels: helpful marks other members gave each member's reviews."""
+    return dict(db.session.execute(
+        sa.select(Review.author_id, sa.func.count())
+        .join(ReviewHelpful, ReviewHelpful.review_id == Review.id)
+        .where(Review.author_id.in_(ids), ReviewHelpful.user_id != Review.author_id)
+        .group_by(Review.author_id)).all())
+
+
+def hidden_reviews(ids) -> dict[int, int]:
+    """Trust levels: each member's reviews a moderator hid: upheld flags."""
+    return dict(db.session.execute(
+        sa.select(Review.author_id, sa.func.count()).where(
+            Review.author_id.in_(ids), Review.hidden.is_(True))
+        .group_by(Review.author_id)).all())
+
+
 def register() -> None:
     register_source("reviews", Source(ratings=ratings, texts=texts,
                                       interactions=interactions))
+    leveling.register_fact("helpful_received", "reviews", helpful_received)
+    leveling.register_fact("upheld_flags", "reviews", hidden_reviews)

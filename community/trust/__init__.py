@@ -10,13 +10,27 @@ LAYER = "platform"  # docs/ARCHITECTURE.md: it imports only its layer and those 
 
 
 def init_app(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
     from community.accounts import gates
+    from community.navigation import Link, register_link
     from community.refusals import register_messages
-    from community.trust import models, scan  # noqa: F401  (tables)
+    from community.trust import (  # noqa: F401  (tables)
+        models,
+        scan,
+        views_member,  # noqa: F401  (/settings/standing)
+    )
+    from community.trust.blueprint import bp
     from community.trust.cli import trust_cli
     from community.trust.gate import Door
     from community.trust.messages import REFUSALS
+    from community.trust.views import note_visit  # and the /trust page's route
 
+    app.register_blueprint(bp)
     gates.register_gate("door", Door())
     register_messages(REFUSALS)
     app.cli.add_command(trust_cli)
+    app.before_request(note_visit)  # a day visited, and the level, on the first visit a day
+    # The public figures (/trust), for everyone, last in the menu; content domains give their
+    # discounted counts (``provenance.register_discounted_counter``).
+    register_link(Link("trust.figures", _l("Trust figures"), 90))

@@ -32,6 +32,20 @@ def trust_purge() -> None:
     click.echo(f"{logged} activity log rows purged.")
 
 
+@trust_cli.command("levels")
+def trust_levels() -> None:
+    """Recompute every member's trust level (docs/TRUST.md; locked levels stay), reweighing
+    the votes and reviews of those whose level moved."""
+    from community.trust.leveling import recompute_batch
+
+    last, seen, moved = 0, 0, 0
+    while last is not None:
+        last, batch_seen, batch_moved = recompute_batch(last)
+        db.session.commit()
+        seen, moved = seen + batch_seen, moved + batch_moved
+    click.echo(f"{seen} members seen, {moved} levels changed.")
+
+
 @trust_cli.command("scan")
 @click.option("--full", is_flag=True, help="Read everything, not only what changed since "
               "the last scan.")

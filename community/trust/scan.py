@@ -33,6 +33,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from community.accounts.activity import Activity, ActivityKind
 from community.accounts.models import STAFF_ROLES, User
 from community.extensions import db, enum_column
+from community.moderation import reduced
 from community.moderation import service as moderation
 from community.timeutil import utcnow
 from community.trust import pipeline, sources
@@ -302,6 +303,7 @@ def suspicions(combined: Combined) -> dict[tuple[str, int], float]:
 def open_flags(combined: Combined, flag_at: float, partition: Partition,
                touched: Touched | None) -> tuple[int, int, dict]:
     opened = refreshed = 0
+    flagged_accounts: list[int] = []
     scores = suspicions(combined)
     open_before = _open_flag_subjects()  # one query, not one per subject flagged
     for subject, suspicion in sorted(scores.items()):
@@ -315,10 +317,14 @@ def open_flags(combined: Combined, flag_at: float, partition: Partition,
                                              combined.evidence(subject, suspicion))
         if flag is None:
             continue
+        if subject[0] == "account":
+            flagged_accounts.append(subject[1])
         if existing:
             refreshed += 1
         else:
             opened += 1
+    # Until a moderator decides, a flagged account weighs less (TRUST_REDUCED_WEIGHT).
+    reduced.refresh_reduced(flagged_accounts)
     return opened, refreshed, scores
 
 

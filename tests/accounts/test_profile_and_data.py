@@ -133,7 +133,7 @@ def test_invitation_link_lets_a_newcomer_past_network_velocity(make_app):
 
 
 def test_invitations_are_limited_per_member(make_app):
-    app = make_app(INVITES_PER_MEMBER=2)
+    app = make_app(INVITES_BY_LEVEL=(2, 2, 2, 2))
     make_user(app)
     client = app.test_client()
     login(client)
@@ -145,7 +145,7 @@ def test_invitations_are_limited_per_member(make_app):
 
 
 def test_revoked_invitation_frees_a_slot_and_stops_working(make_app):
-    app = make_app(INVITES_PER_MEMBER=1)
+    app = make_app(INVITES_BY_LEVEL=(1, 1, 1, 1))
     make_user(app)
     client = app.test_client()
     login(client)

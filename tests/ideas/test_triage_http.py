@@ -189,7 +189,8 @@ def test_bulk_status_change(app, member):
 def test_priorities_reorder_and_borda_aggregate(app, auth, member):
     ids = [make_idea(app, member.id, f"Priority idea {n}") for n in "ABC"]
     with app.app_context():
-        db.session.execute(sa.update(type(member)).values(created_at=utcnow() - timedelta(days=30)))
+        db.session.execute(sa.update(type(member)).values(
+            created_at=utcnow() - timedelta(days=30), trust_level=2))
         db.session.commit()
     for idea_id in ids:
         post_form(auth, "/priorities", {"action": "add", "idea": str(idea_id)},

@@ -130,9 +130,12 @@ def test_only_moderators_decide_and_only_open_flags(app, ctx, people, notes):
         with pytest.raises(Refused) as refused:
             service.decide_subject(user(app, actor), "note", 1, decision)
         assert refused.value.code == code
-    service.decide_subject(user(app, mo), "note", 1, "dismiss")
+    with pytest.raises(Refused) as refused:  # a dismissal says why
+        service.decide_subject(user(app, mo), "note", 1, "dismiss", "  ")
+    assert refused.value.code == "moderation.reason_required"
+    service.decide_subject(user(app, mo), "note", 1, "dismiss", "a fair review")
     with pytest.raises(Refused) as refused:
-        service.decide_subject(user(app, mo), "note", 1, "dismiss")
+        service.decide_subject(user(app, mo), "note", 1, "dismiss", "a fair review")
     assert refused.value.code == "moderation.nothing_open"
 
 

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from community.accounts.models import Role, User
 from community.extensions import db
+from community.moderation import actions
 from community.reviews.models import Product, Review, ReviewHelpful, ReviewRevision
 from community.timeutil import utcnow
 from tests.conftest import login, make_user
@@ -311,8 +312,10 @@ def test_discounting_a_member_later_takes_their_review_out_of_the_average(app, c
     product_id = make_product(app)
     make_review(app, member.id, product_id, rating=1)
     assert "1.0 out of 5" in text(client.get(PAGE))
+    moderator = make_user(app, "Mo Moderator", "mo@example.com", role=Role.MODERATOR)
     with app.app_context():
-        db.session.get(User, member.id).votes_discounted_at = utcnow()
+        actions.discount(db.session.get(User, moderator.id), db.session.get(User, member.id),
+                         "a paid review ring")
         db.session.commit()
     page = text(client.get(PAGE))
     assert "No trusted review yet." in page and "1 counted apart" in page
@@ -406,7 +409,7 @@ def test_member_flags_and_a_moderator_hides_the_review(app, member):
     assert "The moderators hid this review" in text(alice.get(f"/reviews/{review_id}"))
     edit = post_form(alice, f"/reviews/{review_id}/edit", {**GOOD, "title": "Unhide me"})
     assert edit.status_code == 409 and get_review(app, review_id).title == "Solid and quick"
-    assert "review.hide" in text(mo.get("/moderation/audit"))
+    assert "review.hide" in text(mo.get(f"/moderation/flags/review/{review_id}"))
 
 
 def test_members_cannot_flag_their_own_review(app, auth, member):

@@ -1,36 +1,54 @@
 import pytest
 
-from community.trust.weights import Voter, is_established, trust_weight
+from community.trust.weights import (
+    BASIC,
+    MEMBER,
+    NEW,
+    REGULAR,
+    Voter,
+    is_established,
+    review_weight,
+    trust_weight,
+)
 
 
-@pytest.mark.parametrize(("voter", "weight"), [
-    (Voter(verified=True, staff=False, discounted=False, account_age_days=30), 1.0),
-    (Voter(verified=True, staff=False, discounted=False, account_age_days=6.9), 0.5),
-    (Voter(verified=False, staff=False, discounted=False, account_age_days=300), 0.0),
-    (Voter(verified=True, staff=True, discounted=False, account_age_days=300), 0.0),
-    (Voter(verified=True, staff=False, discounted=True, account_age_days=300), 0.0),
+def voter(**facts) -> Voter:
+    base = {"verified": True, "staff": False, "discounted": False, "level": MEMBER}
+    return Voter(**{**base, **facts})
+
+
+@pytest.mark.parametrize(("facts", "weight", "established"), [
+    ({"level": NEW}, 0.5, False),
+    ({"level": BASIC}, 0.75, True),
+    ({"level": MEMBER}, 1.0, True),
+    ({"level": REGULAR}, 1.0, True),
+    ({"verified": False}, 0.0, False),
+    ({"staff": True}, 0.0, False),
+    ({"discounted": True}, 0.0, False),
+    ({"suspended": True}, 0.0, False),
+    ({"reduced": True}, 0.25, False),
+    ({"reduced": True, "level": NEW}, 0.25, False),
+    ({"reduced": True, "discounted": True}, 0.0, False),
 ])
-def test_trust_weight(voter, weight):
-    assert trust_weight(voter, established_after_days=7) == weight
-    assert is_established(voter, 7) is (weight == 1.0)
+def test_the_weight_of_each_standing(facts, weight, established):
+    assert trust_weight(voter(**facts)) == weight
+    assert is_established(voter(**facts)) is established
 
 
-@pytest.mark.parametrize(("age_days", "after_days", "weight"), [
-    (7, 7, 1.0),  # exactly established_after_days old: established
-    (6.999, 7, 0.5),
-    (0, 7, 0.5),
-    (0, 0, 1.0),  # no waiting period
-    (29.5, 30, 0.5), (30, 30, 1.0),
+def test_the_reduced_weight_is_a_ceiling_never_a_raise():
+    assert trust_weight(voter(level=NEW, reduced=True), reduced_weight=0.75) == 0.5
+    assert trust_weight(voter(level=MEMBER, reduced=True), reduced_weight=0.75) == 0.75
+    assert trust_weight(voter(reduced=True), reduced_weight=-1) == 0.0
+
+
+def test_an_unknown_level_weighs_as_new():
+    assert trust_weight(voter(level=9)) == 0.5
+
+
+@pytest.mark.parametrize(("facts", "weight"), [
+    ({}, 1.0), ({"level": NEW}, 1.0), ({"reduced": True}, 0.25),
+    ({"discounted": True}, 0.0), ({"suspended": True}, 0.0),
+    ({"reduced": True, "suspended": True}, 0.0),
 ])
-def test_the_edge_of_established(age_days, after_days, weight):
-    voter = Voter(verified=True, staff=False, discounted=False, account_age_days=age_days)
-    assert trust_weight(voter, established_after_days=after_days) == weight
-    assert is_established(voter, after_days) is (weight == 1.0)
-
-
-def test_an_unverified_staff_discounted_member_weighs_nothing_however_old():
-    for flags in [(False, True, True), (False, False, True), (True, True, True)]:
-        verified, staff, discounted = flags
-        voter = Voter(verified=verified, staff=staff, discounted=discounted,
-                      account_age_days=1000)
-        assert trust_weight(voter, 7) == 0.0 and not is_established(voter, 7)
+def test_a_reviews_weight_ignores_the_level(facts, weight):
+    assert review_weight(voter(**facts)) == weight

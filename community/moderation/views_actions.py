@@ -1,0 +1,115 @@
+"""Moderators' pages about an account: its standing (level and why, flags, actions) and the
+actions themselves (discount, suspend, restore, lock a level), each a POST with CSRF and one
+audit row."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from community.accounts.decorators import role_required
+from community.accounts.models import Role, User
+from community.extensions import db
+from community.moderation import actions
+from community.moderation.blueprint import bp
+from community.moderation.forms_actions import (
+    ACTIONS,
+    LEVEL_LABELS,
+    AccountActionForm,
+    LevelForm,
+)
+from community.moderation.models import AuditEntry, Flag
+from community.refusals import Refused
+from community.trust import leveling
+
+DONE = {
+    "discount": lambda: _("The account is discounted: its votes and reviews weigh nothing now."),
+    "suspend": lambda: _("The account is suspended: it cannot log in and its content is "
+                         "hidden."),
+    "restore": lambda: _("The account is restored."),
+}
+
+
+def _account(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or user.is_deleted:
+        abort(404)
+    return user
+
+
+@bp.route("/accounts/<int:user_id>")
+@role_required(Role.MODERATOR)
+def account(user_id: int):
+    """An account's standing for moderators: level and its reasons, flags, actions, history."""
+    user = _account(user_id)
+    current, following = leveling.explain(user)
+    flags = list(db.session.scalars(sa.select(Flag).where(
+        Flag.subject_type == actions.ACCOUNT, Flag.subject_id == user.id)
+        .order_by(Flag.id.desc()).limit(50)))
+    entries = list(db.session.scalars(sa.select(AuditEntry).where(
+        AuditEntry.subject_type == actions.ACCOUNT, AuditEntry.subject_id == user.id)
+        .order_by(AuditEntry.id.desc()).limit(50)))
+    level_form = LevelForm(level="auto" if not user.trust_level_locked
+                           else str(user.trust_level))
+    flag_id = request.args.get("flag", "")
+    from_flag = (db.session.get(Flag, int(flag_id))
+                 if flag_id.isdigit() and len(flag_id) < 12 else None)
+    return render_template("moderation/account.html", user=user, current=current,
+                           following=following, flags=flags, entries=entries,
+                           form=AccountActionForm(), level_form=level_form, from_flag=from_flag,
+                           level_labels=LEVEL_LABELS,
+                           protected=user.id == current_user.id or user.has_role(Role.MODERATOR))
+
+
+def _back(user_id: int):
+    target = request.form.get("back")
+    if target == "flag":
+        flag = db.session.get(Flag, int(request.form.get("flag_id") or 0) or 0)
+        if flag is not None:
+            return redirect(url_for("moderation.detail", subject_type=flag.subject_type,
+                                    subject_id=flag.subject_id))
+    return redirect(url_for("moderation.account", user_id=user_id))
+
+
+@bp.route("/accounts/<int:user_id>/<action>", methods=["POST"])
+@role_required(Role.MODERATOR)
+def account_action(user_id: int, action: str):
+    """Discount, suspend or restore an account (the reason is required)."""
+    if action not in ACTIONS:
+        abort(404)
+    user = _account(user_id)
+    form = AccountActionForm()
+    if not form.validate_on_submit():
+        flash(_("Say why (at most 500 characters, on one line): the reason is kept in the "
+                "audit log."), "error")
+        return _back(user.id)
+    flag_id = int(form.flag_id.data) if form.flag_id.data else None
+    if flag_id is not None and db.session.get(Flag, flag_id) is None:
+        flag_id = None
+    try:
+        getattr(actions, action)(current_user, user, form.reason.data, flag_id)
+    except Refused as refusal:
+        db.session.rollback()
+        flash(refusal.message, "error")
+    else:
+        db.session.commit()
+        flash(DONE[action](), "success")
+    return _back(user.id)
+
+
+@bp.route("/accounts/<int:user_id>/level", methods=["POST"])
+@role_required(Role.MODERATOR)
+def account_level(user_id: int):
+    """Lock the member's level, or hand it back to the rules."""
+    user = _account(user_id)
+    form = LevelForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a level and say why (at most 500 characters)."), "error")
+        return redirect(url_for("moderation.account", user_id=user.id))
+    level = None if form.level.data == "auto" else int(form.level.data)
+    leveling.lock(current_user, user, level, form.reason.data)
+    db.session.commit()
+    flash(_("The level is saved."), "success")
+    return redirect(url_for("moderation.account", user_id=user.id))

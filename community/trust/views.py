@@ -1,0 +1,43 @@
+"""Trust's pages and its request hook: the public /trust figures, and the daily visit."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_login import current_user
+
+from community import database
+from community.extensions import db
+from community.timeutil import utcnow
+from community.trust import leveling, provenance
+from community.trust.blueprint import bp
+
+
+def note_visit() -> None:
+    """Before each request (``trust.init_app`` registers it): a logged-in member's first
+    request of a day counts a day visited and recomputes their level; given up when it loses
+    a race with another writer (the next request tries again)."""
+    if request.endpoint in (None, "static") or not current_user.is_authenticated:
+        return
+    if current_user.last_visit_on == utcnow().date():
+        return
+    database.best_effort(_visit, db.session.rollback)
+
+
+def _visit() -> None:
+    if leveling.count_visit(current_user._get_current_object()):
+        db.session.commit()
+
+
+@bp.route("/trust")
+def figures():
+    """The month's trust figures, in public (``?month=YYYY-MM``; anything else, or a month to
+    come, shows the current one)."""
+    today = utcnow().date()
+    month = provenance.parse_month(request.args.get("month"), today)
+    current = today.replace(day=1)
+    first = provenance.first_month(current)
+    return render_template(
+        "trust/figures.html", figures=provenance.figures(month), current=current,
+        previous=provenance.previous_month(month) if month > first else None,
+        following=provenance.next_month(month) if month < current else None,
+        first=first)
