@@ -51,6 +51,18 @@ def _hide_post(actor: User, post_id: int, reason: str) -> None:
         moderate.hide_post(actor, post, True, reason)
 
 
+def _show_post(actor: User, post_id: int, reason: str) -> None:
+    post = db.session.get(Post, post_id)
+    if post is not None:
+        moderate.hide_post(actor, post, False, reason)
+
+
+def _show_topic(actor: User, topic_id: int, reason: str) -> None:
+    topic = db.session.get(Topic, topic_id)
+    if topic is not None:
+        moderate.set_flag(actor, topic, "hidden", False, reason)
+
+
 def _hide_topic(actor: User, topic_id: int, reason: str) -> None:
     topic = db.session.get(Topic, topic_id)
     if topic is not None:
@@ -77,8 +89,10 @@ def register() -> None:
     standing.register_content("post", standing.ContentKind(hide_all=_hide_all_posts,
                                                            show=_show_posts))
     moderation.register_subject("post", moderation.SubjectHandler(
-        describe=lambda i: _posts([i]).get(i), hide=_hide_post, describe_many=_posts))
+        describe=lambda i: _posts([i]).get(i), hide=_hide_post, describe_many=_posts,
+        show=_show_post))
     moderation.register_subject("topic", moderation.SubjectHandler(
-        describe=lambda i: _topics([i]).get(i), hide=_hide_topic, describe_many=_topics))
+        describe=lambda i: _topics([i]).get(i), hide=_hide_topic, describe_many=_topics,
+        show=_show_topic))
     moderation.register_subject("faq", moderation.SubjectHandler(
         describe=lambda i: _faq_entries([i]).get(i), describe_many=_faq_entries))

@@ -35,6 +35,8 @@ MESSAGES = {
     "moderation.reason_required": _l("Say why: the reason is kept in the audit log."),
     "moderation.nothing_to_restore": _l("This account is neither discounted nor suspended."),
     "moderation.already": _l("This is already done."),
+    "moderation.nothing_to_undo": _l("There is no decision to undo here."),
+    "moderation.still_open": _l("Members' reports are waiting here: decide them first."),
 }
 
 

@@ -18,7 +18,8 @@ ACTIONS = ("discount", "suspend", "restore")
 
 
 def _flag_id(form, field):
-    if field.data and not (field.data.isdigit() and len(field.data) < 12):
+    if field.data and not (field.data.isascii() and field.data.isdigit()
+                           and len(field.data) < 12):
         raise ValidationError(_l("This flag does not exist."))
 
 
@@ -37,5 +38,12 @@ class LevelForm(FlaskForm):
                                                                     "(unlocked)"))]
                         + [SelectChoice(str(k), LEVEL_LABELS[k]) for k in sorted(NAMES)],
                         validators=[required()])
+    reason = StringField(_l("Reason (kept in the audit log)"), filters=[strip, crlf],
+                         validators=[required(), length(500), PlainText()])
+
+
+class RestoreForm(FlaskForm):
+    """Undo the last decision on a content: the reason is required and kept in the log."""
+
     reason = StringField(_l("Reason (kept in the audit log)"), filters=[strip, crlf],
                          validators=[required(), length(500), PlainText()])

@@ -61,6 +61,8 @@ class SubjectHandler:
     hide: Callable[[User, int, str], None] | None = None
     describe_many: Callable[[Sequence[int]], dict[int, SubjectView]] | None = None
     visible_to: Callable[[User, int], bool] | None = None
+    # ``show(actor, id, reason)``: undo ``hide`` (a moderator restores a decision).
+    show: Callable[[User, int, str], None] | None = None
 
 
 def register_subject(subject_type: str, handler: Any) -> None:
@@ -205,6 +207,53 @@ def decide_subject(moderator: User, subject_type: str, subject_id: int, decision
     if subject_type == reduced.ACCOUNT:  # decided: the account's weight is its own again
         reduced.refresh_reduced([subject_id])
     return flags
+
+
+def restore_decision(moderator: User, subject_type: str, subject_id: int,
+                     note: str) -> list[Flag]:
+    """Undo the last decision on a subject exactly: the content it hid is shown again, and
+    the flags it decided are open again (a detector flag stays decided if the detector has
+    opened a new one since: that one carries the finding). One audit row, "flag.restore"."""
+    if not moderator.has_role(Role.MODERATOR):
+        raise Refused("moderation.forbidden")
+    note = (note or "").strip()[:500]
+    if not note:
+        raise Refused("moderation.reason_required", 422)
+    if db.session.scalar(sa.select(sa.func.count()).select_from(Flag).where(
+            Flag.subject_type == subject_type, Flag.subject_id == subject_id,
+            Flag.state == FlagState.OPEN, Flag.kind == FlagKind.MEMBER_REPORT)):
+        raise Refused("moderation.still_open", 409)  # decide what is open first
+    last = db.session.scalar(sa.select(AuditEntry).where(
+        AuditEntry.subject_type == subject_type, AuditEntry.subject_id == subject_id,
+        AuditEntry.action.in_(("flag.dismiss", "flag.hide", "flag.restore")))
+        .order_by(AuditEntry.id.desc()).limit(1))
+    if last is None or last.action == "flag.restore":
+        raise Refused("moderation.nothing_to_undo", 409)
+    if last.action == "flag.hide":
+        show = getattr(subject_handler(subject_type), "show", None)
+        if show is None:
+            raise Refused("moderation.cannot_hide", 422)
+        show(moderator, subject_id, note)
+    ids = [int(i) for i in (last.data or {}).get("flags", [])]
+    flags = list(db.session.scalars(sa.select(Flag).where(Flag.id.in_(ids))
+                                    .order_by(Flag.id).with_for_update()))
+    reopened = []
+    for flag in flags:
+        if flag.kind is FlagKind.DETECTOR and db.session.scalar(sa.select(Flag.id).where(
+                Flag.kind == FlagKind.DETECTOR, Flag.detector == flag.detector,
+                Flag.subject_type == subject_type, Flag.subject_id == subject_id,
+                Flag.state == FlagState.OPEN).limit(1)) is not None:
+            continue
+        flag.state, flag.decided_by_id, flag.decided_at = FlagState.OPEN, None, None
+        flag.decision_note = ""
+        db.session.flush()
+        reopened.append(flag)
+    record_action(moderator, "flag.restore", subject_type, subject_id, note,
+                  {"flags": [f.id for f in reopened], "undid": last.action,
+                   "entry": last.id})
+    if subject_type == reduced.ACCOUNT:
+        reduced.refresh_reduced([subject_id])
+    return reopened
 
 
 def decide_flag(moderator: User, flag: Flag, decision: str, note: str = "") -> list[Flag]:

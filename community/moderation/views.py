@@ -36,6 +36,7 @@ from community.moderation.forms import (
     DecisionForm,
     subject_label,
 )
+from community.moderation.forms_actions import RestoreForm
 from community.moderation.models import FlagState
 from community.refusals import Refused
 
@@ -117,8 +118,13 @@ def detail(subject_type: str, subject_id: int):
     history = service.subject_history(subject_type, subject_id)
     if not history.flags and not history.entries:
         abort(404)
+    can_hide = getattr(service.subject_handler(subject_type), "hide", None) is not None
+    decisions = [e for e in history.entries
+                 if e.action in ("flag.dismiss", "flag.hide", "flag.restore")]
+    undoable = bool(decisions) and decisions[-1].action != "flag.restore"
     return render_template("moderation/detail.html", history=history, form=DecisionForm(),
-                           subject_type=subject_type, subject_id=subject_id,
+                           subject_type=subject_type, subject_id=subject_id, can_hide=can_hide,
+                           undoable=undoable, restore_form=RestoreForm(),
                            evidence={flag.id: evidence.present(flag)
                                      for flag in history.flags if flag.evidence}, **LABELS)
 

@@ -12,13 +12,14 @@ from flask_login import current_user
 from community.accounts.decorators import role_required
 from community.accounts.models import Role, User
 from community.extensions import db
-from community.moderation import actions
+from community.moderation import actions, service
 from community.moderation.blueprint import bp
 from community.moderation.forms_actions import (
     ACTIONS,
     LEVEL_LABELS,
     AccountActionForm,
     LevelForm,
+    RestoreForm,
 )
 from community.moderation.models import AuditEntry, Flag
 from community.refusals import Refused
@@ -53,9 +54,8 @@ def account(user_id: int):
         .order_by(AuditEntry.id.desc()).limit(50)))
     level_form = LevelForm(level="auto" if not user.trust_level_locked
                            else str(user.trust_level))
-    flag_id = request.args.get("flag", "")
-    from_flag = (db.session.get(Flag, int(flag_id))
-                 if flag_id.isdigit() and len(flag_id) < 12 else None)
+    flag_id = _flag_id(request.args.get("flag"))
+    from_flag = db.session.get(Flag, flag_id) if flag_id is not None else None
     return render_template("moderation/account.html", user=user, current=current,
                            following=following, flags=flags, entries=entries,
                            form=AccountActionForm(), level_form=level_form, from_flag=from_flag,
@@ -63,10 +63,17 @@ def account(user_id: int):
                            protected=user.id == current_user.id or user.has_role(Role.MODERATOR))
 
 
+def _flag_id(raw: str | None) -> int | None:
+    """A flag id from a form or a query string, or None (never an error)."""
+    raw = (raw or "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 12 else None
+
+
 def _back(user_id: int):
     target = request.form.get("back")
-    if target == "flag":
-        flag = db.session.get(Flag, int(request.form.get("flag_id") or 0) or 0)
+    flag_id = _flag_id(request.form.get("flag_id"))
+    if target == "flag" and flag_id is not None:
+        flag = db.session.get(Flag, flag_id)
         if flag is not None:
             return redirect(url_for("moderation.detail", subject_type=flag.subject_type,
                                     subject_id=flag.subject_id))
@@ -85,7 +92,7 @@ def account_action(user_id: int, action: str):
         flash(_("Say why (at most 500 characters, on one line): the reason is kept in the "
                 "audit log."), "error")
         return _back(user.id)
-    flag_id = int(form.flag_id.data) if form.flag_id.data else None
+    flag_id = _flag_id(form.flag_id.data)
     if flag_id is not None and db.session.get(Flag, flag_id) is None:
         flag_id = None
     try:
@@ -109,7 +116,35 @@ def account_level(user_id: int):
         flash(_("Choose a level and say why (at most 500 characters)."), "error")
         return redirect(url_for("moderation.account", user_id=user.id))
     level = None if form.level.data == "auto" else int(form.level.data)
-    leveling.lock(current_user, user, level, form.reason.data)
-    db.session.commit()
-    flash(_("The level is saved."), "success")
+    try:
+        leveling.lock(current_user, user, level, form.reason.data)
+    except Refused as refusal:
+        db.session.rollback()
+        flash(refusal.message, "error")
+    else:
+        db.session.commit()
+        flash(_("The level is saved."), "success")
     return redirect(url_for("moderation.account", user_id=user.id))
+
+
+@bp.route("/flags/<subject_type>/<int:subject_id>/restore", methods=["POST"])
+@role_required(Role.MODERATOR)
+def restore_decision(subject_type: str, subject_id: int):
+    """Undo the last decision on a content: shown again if it was hidden, its flags open."""
+    form = RestoreForm()
+    back = redirect(url_for("moderation.detail", subject_type=subject_type,
+                            subject_id=subject_id))
+    if not form.validate_on_submit():
+        flash(_("Say why (at most 500 characters, on one line): the reason is kept in the "
+                "audit log."), "error")
+        return back
+    try:
+        service.restore_decision(current_user, subject_type[:20], subject_id, form.reason.data)
+    except Refused as refusal:
+        db.session.rollback()
+        flash(refusal.message, "error")
+    else:
+        db.session.commit()
+        flash(_("The decision is undone: the content is as it was, its flags open again."),
+              "success")
+    return back

@@ -50,4 +50,5 @@ def register() -> None:
     standing.register_content(SUBJECT, standing.ContentKind(hide_all=_hide_all, show=_show))
     moderation.register_subject(SUBJECT, moderation.SubjectHandler(
         describe=lambda i: describe_many([i]).get(i), hide=service.hide_review,
+        show=lambda actor, i, reason: _show(actor, [i], reason),
         describe_many=describe_many))

@@ -20,6 +20,7 @@ from community.accounts import standing
 from community.accounts.models import User
 from community.extensions import db
 from community.moderation.models import AuditEntry, Flag, FlagState
+from community.refusals import Refused
 from community.timeutil import utcnow
 from community.trust import levels
 
@@ -136,6 +137,9 @@ def lock(actor: User, user: User, level: int | None, reason: str) -> AuditEntry:
     from community.moderation.service import record_action
 
     before = (user.trust_level, user.trust_level_locked)
+    if (level is None and not user.trust_level_locked) or (
+            level is not None and before == (level, True)):
+        raise Refused("moderation.already", 409)  # nothing would change
     if level is None:
         user.trust_level_locked = False
         db.session.flush()

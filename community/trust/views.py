@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import render_template, request, session
 from flask_login import current_user
+from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 
 from community import database
 from community.extensions import db
@@ -15,8 +16,12 @@ from community.trust.blueprint import bp
 def note_visit() -> None:
     """Before each request (``trust.init_app`` registers it): a logged-in member's first
     request of a day counts a day visited and recomputes their level; given up when it loses
-    a race with another writer (the next request tries again)."""
-    if request.endpoint in (None, "static") or not current_user.is_authenticated:
+    a race with another writer (the next request tries again). Only where someone may be
+    logged in (Flask-Login's session key or a remember-me cookie): a visitor's request never
+    loads a user, so the session protection is never woken for nothing."""
+    if request.endpoint in (None, "static") or (
+        "_user_id" not in session and REMEMBER_COOKIE not in request.cookies
+    ) or not current_user.is_authenticated:
         return
     if current_user.last_visit_on == utcnow().date():
         return

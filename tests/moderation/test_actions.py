@@ -199,6 +199,7 @@ def test_twice_is_refused_and_restore_needs_something_to_restore(app, world):
 
 
 ROUTES = [("get", "/moderation/accounts/{id}"),
+          ("post", "/moderation/flags/review/2/restore"),
           ("post", "/moderation/accounts/{id}/discount"),
           ("post", "/moderation/accounts/{id}/suspend"),
           ("post", "/moderation/accounts/{id}/restore"),
@@ -295,3 +296,45 @@ def test_discounting_from_a_flag_decides_the_accounts_flags_and_names_the_flag(a
         assert db.session.get(Flag, flag_id).state is FlagState.ACTIONED
         assert db.session.scalar(sa.select(sa.func.sum(Vote.weight)).where(
             Vote.user_id == world.rex.id)) == 0
+
+
+def test_restoring_a_hide_shows_the_content_and_reopens_its_flags_exactly(app, world):
+    before = world.snapshot()
+    ann = world.client("ann@example.com")
+    post_form(ann, "/moderation/report/review/2", {"reason": "fake", "note": "a competitor"})
+    mo = world.client("mo@example.com")
+    page = "/moderation/flags/review/2"
+    post_form(mo, f"{page}/decide", {"decision": "hide", "note": "looks bought"},
+              get_url=page)
+    assert "Terrible" not in text(app.test_client().get("/products/desktop/reviews"))
+    assert world.snapshot()["average"] == 4.0
+    # Undo: the review is back, the average too, the flag open again, one audit row.
+    response = post_form(mo, f"{page}/restore", {"reason": "the member showed an invoice"},
+                         get_url=page)
+    assert response.status_code == 302
+    assert "Terrible" in text(app.test_client().get("/products/desktop/reviews"))
+    assert world.snapshot() == before
+    [entry] = world.audit("flag.restore")
+    assert entry.data["undid"] == "flag.hide" and len(entry.data["flags"]) == 1
+    with app.app_context():
+        assert db.session.scalar(sa.select(Flag.state).where(
+            Flag.subject_type == "review")) is FlagState.OPEN
+    # Nothing left to undo until someone decides again.
+    post_form(mo, f"{page}/restore", {"reason": "again"}, get_url=page)
+    assert len(world.audit("flag.restore")) == 1
+
+
+def test_restoring_a_dismissal_reopens_the_flags_and_needs_a_reason(app, world):
+    ann = world.client("ann@example.com")
+    post_form(ann, "/moderation/report/review/2", {"reason": "spam", "note": "an ad"})
+    mo = world.client("mo@example.com")
+    page = "/moderation/flags/review/2"
+    post_form(mo, f"{page}/decide", {"decision": "dismiss", "note": "a fair review"},
+              get_url=page)
+    post_form(mo, f"{page}/restore", {"reason": ""}, get_url=page)
+    assert world.audit("flag.restore") == []
+    post_form(mo, f"{page}/restore", {"reason": "dismissed by mistake"}, get_url=page)
+    [entry] = world.audit("flag.restore")
+    assert entry.data["undid"] == "flag.dismiss"
+    with app.app_context():
+        assert db.session.scalar(sa.select(Flag.state)) is FlagState.OPEN

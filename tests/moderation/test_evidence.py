@@ -132,7 +132,7 @@ def test_a_burst_shows_its_timeline_chart_table_and_accounts(app, mod_client):
     assert "<caption>Accounts in the burst</caption>" in page
     age = (utcnow() - (base - timedelta(days=2))).days
     assert row_named(page, "Young 3") == ["Young 3", "2", f"{age} days", "yes", level_label,
-                                          "1 action logged"]
+                                          "1 action logged", "Standing and actions (Young 3)"]
     assert row_named(page, "Unverified 1")[3:5] == ["no", "New"]
     assert "Old 1" not in page  # not in the burst
 

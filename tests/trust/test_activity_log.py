@@ -222,7 +222,8 @@ def test_refused_posts_write_no_row(app, client, forum):
     alice, bob = people(app, "alice", "bob")
     topic_id = new_topic(app, alice.id, forum.general)
     with app.app_context():  # a new account: ten posts an hour
-        db.session.get(User, bob.id).created_at = utcnow()
+        bob_row = db.session.get(User, bob.id)
+        bob_row.created_at, bob_row.trust_level = utcnow(), 0
         db.session.commit()
     for n in range(10):
         new_reply(app, bob.id, topic_id, f"Reply number {n}")
