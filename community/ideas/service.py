@@ -179,7 +179,9 @@ def reweigh_members(user_ids) -> int:
     decision, a flag, a new trust level), moving each idea's counters by the difference in the
     same transaction, and their priorities' points likewise. Returns the votes changed.
     Registered with ``accounts.standing.register_reweigher``."""
-    users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(user_ids)))}
+    # populate_existing: the standing as committed now, not as this session first read it.
+    users = {u.id: u for u in db.session.scalars(sa.select(User).where(
+        User.id.in_(user_ids)).execution_options(populate_existing=True))}
     changed = 0
     votes = db.session.scalars(sa.select(Vote).where(Vote.user_id.in_(list(users)))
                                .order_by(Vote.idea_id, Vote.user_id).with_for_update())

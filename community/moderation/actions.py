@@ -23,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 from community.accounts import sessions, standing
 from community.accounts.models import Role, User
 from community.extensions import db
+from community.moderation import reduced
 from community.moderation.models import AuditEntry, Flag, FlagState
 from community.moderation.reduced import ACCOUNT
 from community.moderation.service import record_action
@@ -44,9 +45,15 @@ def register() -> None:
     register_messages(MESSAGES)
 
 
-def _require(actor: User, target: User | None, reason: str) -> str:
+def require_target(actor: User, target: User | None, reason: str) -> str:
+    """The checks every action on an account makes (a moderator, not on themselves nor on
+    staff, with a reason), after locking and re-reading the member's row: two moderators (or
+    a double submit, or the scan) acting at once are serialised and each sees the other's
+    decision. Returns the reason, trimmed."""
     if not actor.has_role(Role.MODERATOR):
         raise Refused("moderation.forbidden")
+    if target is not None:
+        db.session.refresh(target, with_for_update=True)
     if target is None or target.is_deleted:
         raise Refused("moderation.nothing_open", 404)
     if target.id == actor.id or target.has_role(Role.MODERATOR):
@@ -55,6 +62,7 @@ def _require(actor: User, target: User | None, reason: str) -> str:
     if not reason:
         raise Refused("moderation.reason_required", 422)
     return reason
+
 
 
 def _close_account_flags(actor: User, user_id: int, reason: str) -> list[int]:
@@ -77,12 +85,12 @@ def _data(flag_id: int | None, closed: list[int], **more) -> dict:
 def discount(actor: User, target: User | None, reason: str,
              flag_id: int | None = None) -> AuditEntry:
     """The member's votes and reviews weigh 0, from now on and retroactively."""
-    reason = _require(actor, target, reason)
+    reason = require_target(actor, target, reason)
     if target.votes_discounted_at is not None:
         raise Refused("moderation.already", 409)
     target.votes_discounted_at = utcnow()
     closed = _close_account_flags(actor, target.id, reason)
-    _reweigh([target.id])
+    _settle_weight(target.id)
     return record_action(actor, "account.discount", ACCOUNT, target.id, reason,
                          _data(flag_id, closed))
 
@@ -90,7 +98,7 @@ def discount(actor: User, target: User | None, reason: str,
 def suspend(actor: User, target: User | None, reason: str,
             flag_id: int | None = None) -> AuditEntry:
     """No more logging in, weight 0, content hidden (what was hidden is kept for restore)."""
-    reason = _require(actor, target, reason)
+    reason = require_target(actor, target, reason)
     if target.suspended_at is not None:
         raise Refused("moderation.already", 409)
     target.suspended_at = utcnow()
@@ -98,7 +106,7 @@ def suspend(actor: User, target: User | None, reason: str,
     hidden = {kind: ids for kind, content in sorted(standing.content_kinds().items())
               if (ids := content.hide_all(actor, target.id, reason))}
     closed = _close_account_flags(actor, target.id, reason)
-    _reweigh([target.id])
+    _settle_weight(target.id)
     return record_action(actor, "account.suspend", ACCOUNT, target.id, reason,
                          _data(flag_id, closed, hidden=hidden))
 
@@ -107,7 +115,7 @@ def restore(actor: User, target: User | None, reason: str,
             flag_id: int | None = None) -> AuditEntry:
     """Undo the discount and the suspension exactly: weights from the standing now, and the
     content the last suspension hid shown again (content hidden otherwise stays hidden)."""
-    reason = _require(actor, target, reason)
+    reason = require_target(actor, target, reason)
     if target.votes_discounted_at is None and target.suspended_at is None:
         raise Refused("moderation.nothing_to_restore", 409)
     undone: dict = {"discount": target.votes_discounted_at is not None,
@@ -122,13 +130,40 @@ def restore(actor: User, target: User | None, reason: str,
             if kind in kinds and ids:
                 kinds[kind].show(actor, [int(i) for i in ids], reason)
         undone["shown"] = hidden
+    # The flags the discount or the suspension decided were decided wrongly: dismissed now,
+    # so they neither reduce the weight nor count as upheld against the member's level.
+    dismissed = _dismiss_flags_of(actor, target.id, reason)
     target.votes_discounted_at = None
     target.suspended_at = None
-    _reweigh([target.id])
+    _settle_weight(target.id)
     return record_action(actor, "account.restore", ACCOUNT, target.id, reason,
-                         _data(flag_id, [], **undone))
+                         _data(flag_id, dismissed, **undone))
 
 
-def _reweigh(user_ids: list[int]) -> None:
+def _dismiss_flags_of(actor: User, user_id: int, reason: str) -> list[int]:
+    """Dismiss the account flags the last discount and suspension actioned."""
+    ids: set[int] = set()
+    for action in ("account.discount", "account.suspend"):
+        last = db.session.scalar(sa.select(AuditEntry).where(
+            AuditEntry.subject_type == ACCOUNT, AuditEntry.subject_id == user_id,
+            AuditEntry.action == action).order_by(AuditEntry.id.desc()).limit(1))
+        if last is not None:
+            ids.update(int(i) for i in (last.data or {}).get("flags") or [])
+    flags = list(db.session.scalars(sa.select(Flag).where(
+        Flag.id.in_(sorted(ids)), Flag.subject_type == ACCOUNT, Flag.subject_id == user_id,
+        Flag.state == FlagState.ACTIONED).order_by(Flag.id).with_for_update()))
+    now = utcnow()
+    for flag in flags:
+        flag.state, flag.decided_by_id, flag.decided_at = FlagState.DISMISSED, actor.id, now
+        flag.decision_note = reason
+    return [f.id for f in flags]
+
+
+def _settle_weight(user_id: int) -> None:
+    """After a decision: the reduced weight follows the account's open flags (none left, once
+    decided), then every domain reweighs the member's say from their standing now."""
     db.session.flush()
-    standing.reweigh(user_ids)
+    reduced.refresh_reduced([user_id])
+    standing.reweigh([user_id])
+
+

@@ -36,7 +36,8 @@ def refresh_reduced(user_ids: Iterable[int]) -> list[int]:
         Flag.subject_type == ACCOUNT, Flag.subject_id.in_(ids), Flag.state == FlagState.OPEN,
         Flag.score >= reduce_threshold())))
     changed = []
-    for user in db.session.scalars(sa.select(User).where(User.id.in_(ids))):
+    for user in db.session.scalars(sa.select(User).where(User.id.in_(ids)).with_for_update()
+                                   .execution_options(populate_existing=True)):
         reduced = user.id in flagged
         if bool(user.weight_reduced) != reduced:
             user.weight_reduced = reduced

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from community.accounts.decorators import role_required
 from community.accounts.models import Role, User
@@ -51,11 +52,13 @@ def account(user_id: int):
         .order_by(Flag.id.desc()).limit(50)))
     entries = list(db.session.scalars(sa.select(AuditEntry).where(
         AuditEntry.subject_type == actions.ACCOUNT, AuditEntry.subject_id == user.id)
-        .order_by(AuditEntry.id.desc()).limit(50)))
+        .options(selectinload(AuditEntry.actor)).order_by(AuditEntry.id.desc()).limit(50)))
     level_form = LevelForm(level="auto" if not user.trust_level_locked
                            else str(user.trust_level))
     flag_id = _flag_id(request.args.get("flag"))
     from_flag = db.session.get(Flag, flag_id) if flag_id is not None else None
+    if from_flag is not None and not _names(from_flag, user):
+        from_flag = None
     return render_template("moderation/account.html", user=user, current=current,
                            following=following, flags=flags, entries=entries,
                            form=AccountActionForm(), level_form=level_form, from_flag=from_flag,
@@ -67,6 +70,16 @@ def _flag_id(raw: str | None) -> int | None:
     """A flag id from a form or a query string, or None (never an error)."""
     raw = (raw or "").strip()
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 12 else None
+
+
+def _names(flag: Flag, user: User) -> bool:
+    """Whether a flag is about this account: its subject, or one of its evidence's
+    findings names it (a burst on an idea lists its accounts)."""
+    if (flag.subject_type, flag.subject_id) == (actions.ACCOUNT, user.id):
+        return True
+    findings = (flag.evidence or {}).get("findings") or []
+    return any([actions.ACCOUNT, user.id] in (f.get("subjects") or []) for f in findings
+               if isinstance(f, dict))
 
 
 def _back(user_id: int):
@@ -93,7 +106,8 @@ def account_action(user_id: int, action: str):
                 "audit log."), "error")
         return _back(user.id)
     flag_id = _flag_id(form.flag_id.data)
-    if flag_id is not None and db.session.get(Flag, flag_id) is None:
+    flag = db.session.get(Flag, flag_id) if flag_id is not None else None
+    if flag is None or not _names(flag, user):
         flag_id = None
     try:
         getattr(actions, action)(current_user, user, form.reason.data, flag_id)
@@ -117,7 +131,8 @@ def account_level(user_id: int):
         return redirect(url_for("moderation.account", user_id=user.id))
     level = None if form.level.data == "auto" else int(form.level.data)
     try:
-        leveling.lock(current_user, user, level, form.reason.data)
+        reason = actions.require_target(current_user, user, form.reason.data)
+        leveling.lock(current_user, user, level, reason)
     except Refused as refusal:
         db.session.rollback()
         flash(refusal.message, "error")

@@ -54,7 +54,8 @@ def reweigh_authors(user_ids) -> int:
     transaction (averages are read from the weights: they follow at once). Registered with
     ``accounts.standing.register_reweigher``; returns the reviews changed."""
     changed = 0
-    for author in db.session.scalars(sa.select(User).where(User.id.in_(list(user_ids)))):
+    for author in db.session.scalars(sa.select(User).where(User.id.in_(list(user_ids)))
+                                     .execution_options(populate_existing=True)):
         result = db.session.execute(sa.update(Review).where(
             Review.author_id == author.id, Review.weight != weight_of(author))
             .values(weight=weight_of(author)))

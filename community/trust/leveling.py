@@ -140,10 +140,11 @@ def lock(actor: User, user: User, level: int | None, reason: str) -> AuditEntry:
     if (level is None and not user.trust_level_locked) or (
             level is not None and before == (level, True)):
         raise Refused("moderation.already", 409)  # nothing would change
-    if level is None:
+    if level is None:  # back to the rules: exactly what the facts give now
         user.trust_level_locked = False
+        user.trust_level = levels.level_for(facts_of([user])[user.id])
         db.session.flush()
-        recompute([user])
+        standing.reweigh([user.id])
     else:
         user.trust_level, user.trust_level_locked = level, True
         db.session.flush()

@@ -7,6 +7,8 @@ Revises: e5a1c0000003
 Create Date: 2026-11-27 17:30:00.000000
 
 """
+from datetime import UTC, datetime, timedelta
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -33,6 +35,18 @@ def upgrade():
                                       'trust_level BETWEEN 0 AND 3')
     with op.batch_alter_table('reviews') as batch:
         batch.add_column(sa.Column('weight', sa.Double(), nullable=False, server_default='1'))
+    # What was true before levels stays true: a verified account older than a week was
+    # "established" (its votes weigh 1 and count in the trusted ranking), so it starts at
+    # level member, which weighs and counts the same; younger ones start new (0.5, as before).
+    # Stored vote weights then already agree with the levels: nothing to reweigh.
+    week_ago = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=7)
+    op.execute(sa.text(
+        "UPDATE users SET trust_level = 2 WHERE email_verified_at IS NOT NULL "
+        "AND deleted_at IS NULL AND created_at <= :cutoff").bindparams(cutoff=week_ago))
+    # A discounted author's reviews were left out of averages by a join; now by their weight.
+    op.execute(sa.text(
+        "UPDATE reviews SET weight = 0 WHERE author_id IN "
+        "(SELECT id FROM users WHERE votes_discounted_at IS NOT NULL)"))
 
 
 def downgrade():

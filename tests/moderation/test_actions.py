@@ -248,9 +248,15 @@ def test_locking_a_level_reweighs_and_unlocking_hands_it_back(app, world):
               get_url=f"/moderation/accounts/{world.neo.id}")
     with app.app_context():
         neo = db.session.get(User, world.neo.id)
-        # The rules raise and never lower without an upheld flag: level 2 stays, unlocked.
-        assert (neo.trust_level, neo.trust_level_locked) == (2, False)
+        # Back to the rules: exactly what the facts give (no visit, nothing read: new).
+        assert (neo.trust_level, neo.trust_level_locked) == (0, False)
+    assert world.snapshot()["counters"][world.second].top_score == before
     assert recount_agrees(app)
+    # A moderator cannot lock their own level, nor an administrator's.
+    for target in (world.mod.id, world.admin.id):
+        post_form(mo, f"/moderation/accounts/{target}/level",
+                  {"level": "3", "reason": "why not"}, get_url=f"/moderation/accounts/{target}")
+    assert len(world.audit("account.level_lock")) == 1
 
 
 def test_an_open_flag_reduces_the_weight_until_a_moderator_decides(app, world):
@@ -282,6 +288,7 @@ def test_an_open_flag_reduces_the_weight_until_a_moderator_decides(app, world):
 
 
 def test_discounting_from_a_flag_decides_the_accounts_flags_and_names_the_flag(app, world):
+    before = world.snapshot()
     with app.app_context():
         flag = moderation.open_detector_flag("trust", "account", world.rex.id, 0.9,
                                              {"suspicion": 0.9})
@@ -296,6 +303,17 @@ def test_discounting_from_a_flag_decides_the_accounts_flags_and_names_the_flag(a
         assert db.session.get(Flag, flag_id).state is FlagState.ACTIONED
         assert db.session.scalar(sa.select(sa.func.sum(Vote.weight)).where(
             Vote.user_id == world.rex.id)) == 0
+        assert db.session.get(User, world.rex.id).weight_reduced is False  # decided
+    # A flag that does not name the account is not recorded as the action's flag.
+    act(mo, world.ann.id, "discount", flag_id=str(flag_id))
+    assert world.audit("account.discount")[-1].data["flags"] == []
+    act(mo, world.ann.id, "restore", "wrong account")
+    # Restore: the flag the discount actioned is dismissed, the weight is whole again.
+    act(mo, world.rex.id, "restore", "a real customer after all")
+    assert world.snapshot() == before
+    with app.app_context():
+        assert db.session.get(Flag, flag_id).state is FlagState.DISMISSED
+        assert db.session.get(User, world.rex.id).weight_reduced is False
 
 
 def test_restoring_a_hide_shows_the_content_and_reopens_its_flags_exactly(app, world):
