@@ -22,8 +22,8 @@ from community.accounts.models import User
 from community.extensions import db
 from community.ideas import ranking
 from community.ideas.models import Idea, PriorityEntry
-from community.ideas.voters import trust_of
 from community.refusals import Refused
+from community.trust.voters import trust_of
 
 
 def ballot_of(user: User) -> list[PriorityEntry]:

@@ -33,11 +33,11 @@ from community.ideas.models import (
     RankingState,
     Vote,
 )
-from community.ideas.voters import voter_facts
 from community.refusals import Refused
 from community.text import render_markdown, slugify
 from community.timeutil import utcnow
 from community.trust import levels, onwrite, weights
+from community.trust.voters import voter_facts
 
 
 def idea_slug(title: str) -> str:

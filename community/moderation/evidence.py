@@ -36,7 +36,6 @@ from flask_babel import (
     format_percent,
     get_locale,
     ngettext,
-    pgettext,
 )
 from flask_babel import gettext as _
 
@@ -54,6 +53,7 @@ from community.trust.detectors import (
     sockpuppets,
     testimonials,
 )
+from community.trust.labels import level_label
 
 Subject = tuple[str, int]
 
@@ -96,9 +96,7 @@ class AccountFacts:
 
     @property
     def trust_label(self) -> str:
-        labels = {0: pgettext("trust level", "New"), 1: pgettext("trust level", "Basic"),
-                  2: pgettext("trust level", "Member"), 3: pgettext("trust level", "Regular")}
-        return labels.get(self.trust_level, str(self.trust_level))
+        return level_label(self.trust_level)
 
 
 @dataclass(eq=False)

@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectChoice, SelectField, StringField
 from wtforms.validators import ValidationError
 
 from community.forms import PlainText, crlf, length, optional, required, strip
+from community.ids import to_int
+from community.trust.labels import LEVEL_LABELS
 from community.trust.levels import NAMES
 
-LEVEL_LABELS = {0: lazy_pgettext("trust level", "New"), 1: lazy_pgettext("trust level", "Basic"),
-                2: lazy_pgettext("trust level", "Member"),
-                3: lazy_pgettext("trust level", "Regular")}
 ACTIONS = ("discount", "suspend", "restore")
 
 
 def _flag_id(form, field):
-    if field.data and not (field.data.isascii() and field.data.isdigit()
-                           and len(field.data) < 12):
+    if field.data and field.data.strip() and to_int(field.data.strip()) is None:
         raise ValidationError(_l("This flag does not exist."))
 
 

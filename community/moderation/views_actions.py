@@ -13,11 +13,11 @@ from sqlalchemy.orm import selectinload
 from community.accounts.decorators import role_required
 from community.accounts.models import Role, User
 from community.extensions import db
+from community.ids import to_int
 from community.moderation import actions, service
 from community.moderation.blueprint import bp
 from community.moderation.forms_actions import (
     ACTIONS,
-    LEVEL_LABELS,
     AccountActionForm,
     LevelForm,
     RestoreForm,
@@ -55,21 +55,14 @@ def account(user_id: int):
         .options(selectinload(AuditEntry.actor)).order_by(AuditEntry.id.desc()).limit(50)))
     level_form = LevelForm(level="auto" if not user.trust_level_locked
                            else str(user.trust_level))
-    flag_id = _flag_id(request.args.get("flag"))
+    flag_id = to_int(request.args.get("flag"))
     from_flag = db.session.get(Flag, flag_id) if flag_id is not None else None
     if from_flag is not None and not _names(from_flag, user):
         from_flag = None
     return render_template("moderation/account.html", user=user, current=current,
                            following=following, flags=flags, entries=entries,
                            form=AccountActionForm(), level_form=level_form, from_flag=from_flag,
-                           level_labels=LEVEL_LABELS,
                            protected=user.id == current_user.id or user.has_role(Role.MODERATOR))
-
-
-def _flag_id(raw: str | None) -> int | None:
-    """A flag id from a form or a query string, or None (never an error)."""
-    raw = (raw or "").strip()
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 12 else None
 
 
 def _names(flag: Flag, user: User) -> bool:
@@ -84,7 +77,7 @@ def _names(flag: Flag, user: User) -> bool:
 
 def _back(user_id: int):
     target = request.form.get("back")
-    flag_id = _flag_id(request.form.get("flag_id"))
+    flag_id = to_int((request.form.get("flag_id") or "").strip())
     if target == "flag" and flag_id is not None:
         flag = db.session.get(Flag, flag_id)
         if flag is not None:
@@ -105,7 +98,7 @@ def account_action(user_id: int, action: str):
         flash(_("Say why (at most 500 characters, on one line): the reason is kept in the "
                 "audit log."), "error")
         return _back(user.id)
-    flag_id = _flag_id(form.flag_id.data)
+    flag_id = to_int((form.flag_id.data or "").strip())
     flag = db.session.get(Flag, flag_id) if flag_id is not None else None
     if flag is None or not _names(flag, user):
         flag_id = None

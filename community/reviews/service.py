@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from community.accounts import activity
@@ -24,7 +23,8 @@ from community.reviews import scoring
 from community.reviews.models import Product, Review, ReviewHelpful, ReviewRevision
 from community.text import render_markdown, slugify
 from community.timeutil import utcnow
-from community.trust import levels, onwrite, weights
+from community.trust import levels, onwrite
+from community.trust.voters import review_weight_of
 
 
 def _check_content(author: User, rating: int, using_since: date) -> date:
@@ -41,12 +41,7 @@ def _check_content(author: User, rating: int, using_since: date) -> date:
 
 def weight_of(author: User) -> float:
     """What the author's reviews weigh in averages now (``trust.weights.review_weight``)."""
-    voter = weights.Voter(verified=author.is_verified, staff=author.is_staff,
-                          discounted=author.votes_discounted_at is not None,
-                          level=author.trust_level or 0,
-                          suspended=author.suspended_at is not None,
-                          reduced=bool(author.weight_reduced))
-    return weights.review_weight(voter, current_app.config["TRUST_REDUCED_WEIGHT"])
+    return review_weight_of(author)
 
 
 def reweigh_authors(user_ids) -> int:

@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
     from community.trust.blueprint import bp
     from community.trust.cli import trust_cli
     from community.trust.gate import Door
+    from community.trust.labels import level_label
     from community.trust.messages import REFUSALS
     from community.trust.views import note_visit  # and the /trust page's route
 
@@ -30,6 +31,7 @@ def init_app(app: Flask) -> None:
     gates.register_gate("door", Door())
     register_messages(REFUSALS)
     app.cli.add_command(trust_cli)
+    app.jinja_env.globals["trust_level_label"] = level_label  # one name per level
     app.before_request(note_visit)  # a day visited, and the level, on the first visit a day
     # The public figures (/trust), for everyone, last in the menu; content domains give their
     # discounted counts (``provenance.register_discounted_counter``).

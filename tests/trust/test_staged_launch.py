@@ -280,7 +280,7 @@ def user_ids(app, emails) -> set[int]:
 
 def honest_scores(app, honest: set[int]) -> dict[int, float]:
     """What the honest members alone give each idea: importance x their weight now."""
-    from community.ideas.voters import trust_of
+    from community.trust.voters import trust_of
 
     with app.app_context():
         scores: dict[int, float] = dict.fromkeys(db.session.scalars(sa.select(Idea.id)), 0.0)
