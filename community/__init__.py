@@ -27,6 +27,7 @@ DOMAINS = (
     "community.ideas",
     "community.forums",
     "community.reviews",
+    "community.roadmap",
     "community.demo",
     "community.core",
 )

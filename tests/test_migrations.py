@@ -24,7 +24,7 @@ DESCENDING_INDEXES = {"ix_ideas_top", "ix_ideas_trusted", "ix_ideas_trending", "
                       "ix_ideas_discussed", "ix_ideas_created", "ix_ideas_status_top",
                       "ix_topics_activity", "ix_topics_category_activity",
                       "ix_posts_author_created", "ix_audit_log_created",
-                      "ix_topics_pinned"}
+                      "ix_topics_pinned", "ix_changelog_published"}
 
 
 def index_is_descending(engine, name: str) -> bool:
