@@ -136,6 +136,12 @@ class Timer:
         return ", ".join(f"{label} {seconds:.1f}s" for label, seconds in self.marks)
 
 
+def _level(age_days: float, established_after: float) -> int:
+    """The trust level a member of this age holds in the seed: "member" (2) once past
+    ESTABLISHED_AFTER_DAYS, "new" (0) before (the levels of community/trust/weights.py)."""
+    return 2 if age_days >= established_after else 0
+
+
 def zipf_cum_weights(count: int, offset: int) -> list[float]:
     return list(accumulate(1.0 / (rank + offset) for rank in range(1, count + 1)))
 
@@ -194,6 +200,7 @@ def generate(members: int, ideas: int, votes: int, seed: int, now: datetime, cfg
             "votes_discounted_at": (now + timedelta(seconds=discounted)
                                     if discounted is not None else None),
             "created_at": joined, "deleted_at": None,
+            "trust_level": _level(-created / DAY, established_after) if verified else 0,
         })
     m_created[known], m_verified[known] = -400 * DAY, True
     rows.append({
@@ -202,7 +209,7 @@ def generate(members: int, ideas: int, votes: int, seed: int, now: datetime, cfg
         "email_verified_at": now - timedelta(days=399), "password_hash": password_hash,
         "session_nonce": "0" * 16, "role": Role.MEMBER, "locale": "en", "is_demo": False,
         "votes_discounted_at": None, "created_at": now - timedelta(days=400),
-        "deleted_at": None,
+        "deleted_at": None, "trust_level": 2,
     })
     data.members = rows
     data.categories = [{"id": n, "slug": name.lower().replace(" ", "-"), "name": name,
@@ -304,12 +311,12 @@ def generate(members: int, ideas: int, votes: int, seed: int, now: datetime, cfg
         disc = m_discounted[user_id]
         voter = weights.Voter(verified=True, staff=m_staff[user_id],
                               discounted=disc is not None and disc <= at_s,
-                              account_age_days=(at_s - m_created[user_id]) / DAY)
+                              level=_level((at_s - m_created[user_id]) / DAY, established_after))
         importance = importances[n]
         weight = ranking.vote_weight(importance,
-                                     weights.trust_weight(voter, established_after))
+                                     weights.trust_weight(voter))
         term = ranking.trending_term(weight, at, epoch, half_life)
-        established = weights.is_established(voter, established_after)
+        established = weights.is_established(voter)
         why = (f"{NEEDS[n % len(NEEDS)].capitalize()}." if rand() < WHY_SHARE else None)
         vote_rows.append((idea_id, user_id, importance, why, weight, term, voter.staff,
                           established, at))
@@ -333,8 +340,8 @@ def generate(members: int, ideas: int, votes: int, seed: int, now: datetime, cfg
     for user_id in rng.sample(eligible, min(len(eligible), int(members * BALLOT_SHARE))):
         voter = weights.Voter(verified=True, staff=m_staff[user_id],
                               discounted=m_discounted[user_id] is not None,
-                              account_age_days=-m_created[user_id] / DAY)
-        trust = weights.trust_weight(voter, established_after)
+                              level=_level(-m_created[user_id] / DAY, established_after))
+        trust = weights.trust_weight(voter)
         chosen = rng.sample(voted[user_id], min(rng.randint(3, ranking.BALLOT_SIZE),
                                                 len(voted[user_id])))
         for position, idea_id in enumerate(chosen, start=1):

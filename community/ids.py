@@ -1,7 +1,8 @@
 """Whole numbers from outside (paths, query strings, forms): only those the database can hold.
 
-Ids are positive and stored as 64-bit integers at most: SQLite's driver raises OverflowError
-for anything from 2**63 on, which was a 500. So every number a visitor sends is checked here
+Ids are positive and stored as 32-bit integers (PostgreSQL's ``integer``, the type of every id
+column; SQLite's driver raises OverflowError from 2**63, and PostgreSQL "integer out of range"
+from 2**31: each was a 500). So every number a visitor sends is checked here
 first, by one rule (1 to ``MAX_ID`` unless said otherwise): ``<int:…>`` in a route matches no
 route past it (404), ``query_int`` falls back to its default, and ``IntRange`` makes it a field
 error in the visitor's language.
@@ -18,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug import routing
 from wtforms import ValidationError
 
-MAX_ID = 2**63 - 1
+MAX_ID = 2**31 - 1
 OUT_OF_RANGE = _l("This number is out of range.")
 
 

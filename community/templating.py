@@ -17,6 +17,8 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["cooked"] = cooked
     app.jinja_env.filters["atomdate"] = atom_date
+    # A page of another domain is linked only if that domain is part of this app.
+    app.jinja_env.globals["has_page"] = lambda endpoint: endpoint in app.view_functions
 
     @app.context_processor
     def globals_for_templates():

@@ -57,8 +57,9 @@ CONTROL = [
 # One past each limit: display name 60, company/location/note 100, e-mail 254, password 1000,
 # bio 2000; and 10 kB, in one- and two-byte UTF-8.
 OVER_LIMITS = ["y" * 61, "y" * 101, "y" * 255, "y" * 1001, "y" * 2001, "x" * 10_240, "é" * 5_120]
-# Integers past what the database holds (SQLite's driver raises OverflowError from 2**63 on).
-BIG_INTEGERS = [str(2**63), str(2**64), str(-(2**63) - 1), str(10**30)]
+# Integers past what the database holds (PostgreSQL integer ids end at 2**31 - 1; SQLite's
+# driver raises OverflowError from 2**63 on).
+BIG_INTEGERS = [str(2**31), str(2**63), str(2**64), str(-(2**63) - 1), str(10**30)]
 BASIC = ["", "   ", *OVER_LIMITS, *CONTROL, *BIG_INTEGERS]
 BASIC_ONLY = "basic"
 # Return addresses a ``next`` parameter must never turn into a 500 or an off-site redirect.

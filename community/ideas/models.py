@@ -52,6 +52,9 @@ class Idea(db.Model):
         sa.Index("ix_ideas_discussed", sa.desc("comment_count"), *TIES),
         sa.Index("ix_ideas_created", sa.desc("created_at"), sa.desc("vote_count"),
                  sa.desc("id")),
+        # A member's (or a club's members') ideas by id alone: "what happened to our
+        # requests" reads them without the table (PostgreSQL: an index-only scan).
+        sa.Index("ix_ideas_author", "author_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,7 +63,7 @@ class Idea(db.Model):
     body_md: Mapped[str] = mapped_column(sa.Text, default="")
     body_html: Mapped[str] = mapped_column(sa.Text, default="")  # cooked at write time
     author_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+        sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     category_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("idea_categories.id", ondelete="SET NULL"), index=True
@@ -123,13 +126,14 @@ class Vote(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("idea_id", "user_id"),
         sa.CheckConstraint("importance BETWEEN 1 AND 3", name="importance_range"),
+        # A member's votes with their ideas, read from the index alone ("what happened to
+        # our requests" for a club reads its members' votes: thousands of rows).
+        sa.Index("ix_votes_user_idea", "user_id", "idea_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     idea_id: Mapped[int] = mapped_column(sa.ForeignKey("ideas.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
-    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
     importance: Mapped[int] = mapped_column(sa.SmallInteger)
     why: Mapped[str | None] = mapped_column(sa.String(1000))
     # What the vote added when it was cast, so that removing it subtracts exactly that.

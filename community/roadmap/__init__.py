@@ -11,14 +11,36 @@ LAYER = "content"  # docs/ARCHITECTURE.md: it imports only its layer and those b
 
 
 def init_app(app: Flask) -> None:
-    from community.roadmap import models, refusals  # noqa: F401 (tables)
-    from community.roadmap.blueprint import bp, clubs_bp
+    from flask_babel import lazy_gettext as _l
 
-    # ---- clubs: views_clubs, notices_clubs, export ----
-    # ---- ballots, side by side, insight: views_ballots, views_product ----
-    # ---- roadmap items and changelog: views_roadmap, notices_roadmap, searching ----
-    # ---- requests: views_requests ----
+    from community.navigation import Link, register_link
+    from community.roadmap import (  # noqa: F401 (tables, routes)
+        export,
+        models,
+        notices_clubs,
+        notices_roadmap,
+        refusals,
+        searching,
+        views_ballots,
+        views_clubs,
+        views_product,
+        views_requests,
+        views_roadmap,
+    )
+    from community.roadmap import items as roadmap_items
+    from community.roadmap.blueprint import bp, clubs_bp
+    from community.roadmap.tabs import club_tabs
 
     app.register_blueprint(bp)
     app.register_blueprint(clubs_bp)
     refusals.register()
+    notices_clubs.register()  # club_request, club_joined
+    notices_roadmap.register()  # roadmap_linked, roadmap_moved, club_shipped
+    export.register()  # pending join requests: exported, erased with the account
+    searching.register()  # roadmap items, members-only ones for members
+    register_link(Link("roadmap.board", _l("Roadmap"), 25))
+    register_link(Link("clubs.index", _l("Clubs"), 45))
+    app.jinja_env.globals.update(club_tabs=club_tabs,  # the club pages' tab bar
+                                 roadmap_where=roadmap_items.where_of,
+                                 roadmap_status=roadmap_items.status_of,
+                                 roadmap_excerpt=roadmap_items.excerpt)
