@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, load_only, selectinload
 
 from community.accounts.models import User
 from community.clubs.models import Club, ClubMember, ClubRole
@@ -198,14 +198,16 @@ def _changes(before: ClubBallot | None, after: ClubBallot) -> Version:
 # ---- side by side, for the product team ----
 
 CROWD_SIZE = 10
-CLUBS_PER_PAGE = 12
+CLUBS_PER_PAGE = 6
+# What a list of ideas shows (not their descriptions, which are most of a row's bytes).
+LISTED = (Idea.id, Idea.title, Idea.slug, Idea.status, Idea.vote_count)
 
 
 def crowd_top(order) -> list[Idea]:
     """The crowd's top ten not-closed ideas in ``order`` (a score column), ties as every
     ranking's; ideas scoring nothing are left out."""
     return list(db.session.scalars(
-        sa.select(Idea).where(Idea.status.not_in(CLOSED), order > 0)
+        sa.select(Idea).options(load_only(*LISTED)).where(Idea.status.not_in(CLOSED), order > 0)
         .order_by(order.desc(), Idea.vote_count.desc(), Idea.created_at, Idea.id)
         .limit(CROWD_SIZE)))
 
@@ -230,8 +232,8 @@ def club_ballots_page(reader: User | None, page: int, club: Club | None = None
         .where(where, ClubBallot.id.in_(queries.current_ballot_ids()))
         .order_by(Club.name, Club.id)
         .limit(CLUBS_PER_PAGE).offset((min(page, pages) - 1) * CLUBS_PER_PAGE)
-        .options(selectinload(ClubBallot.lines).selectinload(BallotLine.idea),
-                 contains_eager(ClubBallot.club))))
+        .options(selectinload(ClubBallot.lines).selectinload(BallotLine.idea)
+                 .options(load_only(*LISTED)), contains_eager(ClubBallot.club))))
     return ballots, pages
 
 

@@ -28,8 +28,9 @@ import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import load_only
 
 from community.accounts.models import User
 from community.extensions import db
@@ -51,9 +52,14 @@ from community.timeutil import utcnow
 
 SUBJECT = "roadmap_item"
 QUARTER = re.compile(r"^(20\d\d)-Q([1-4])$")
-HORIZON_LABELS = {Horizon.NOW: _l("Now"), Horizon.NEXT: _l("Next"), Horizon.LATER: _l("Later")}
-STATUS_LABELS = {ItemStatus.PLANNED: _l("Planned"), ItemStatus.IN_PROGRESS: _l("In progress"),
-                 ItemStatus.SHIPPED: _l("Shipped")}
+# With a context: "Next" is also the pagers' link, and an item's status agrees with "item"
+# in languages with genders (French « prévu », an idea « prévue »).
+HORIZON_LABELS = {Horizon.NOW: _lp("roadmap horizon", "Now"),
+                  Horizon.NEXT: _lp("roadmap horizon", "Next"),
+                  Horizon.LATER: _lp("roadmap horizon", "Later")}
+STATUS_LABELS = {ItemStatus.PLANNED: _lp("roadmap item status", "Planned"),
+                 ItemStatus.IN_PROGRESS: _lp("roadmap item status", "In progress"),
+                 ItemStatus.SHIPPED: _lp("roadmap item status", "Shipped")}
 # An idea's status on linking (or on its item moving to in progress): forward only.
 _FORWARD = {
     ItemStatus.PLANNED: ({Status.OPEN, Status.UNDER_REVIEW}, Status.PLANNED),
@@ -280,6 +286,7 @@ def ideas_on(item_ids) -> dict[int, list[Idea]]:
     found: dict[int, list[Idea]] = {}
     for item_id, idea in db.session.execute(
             sa.select(RoadmapLink.item_id, Idea).join(Idea, Idea.id == RoadmapLink.idea_id)
+            .options(load_only(Idea.id, Idea.title, Idea.slug, Idea.status, Idea.vote_count))
             .where(RoadmapLink.item_id.in_(ids), Idea.status != Status.MERGED)
             .order_by(Idea.vote_count.desc(), Idea.id)):
         found.setdefault(item_id, []).append(idea)

@@ -8,6 +8,7 @@ members-only club's name never reaches an outsider through a roadmap item or an 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -31,23 +32,35 @@ def current_ballot(club_id: int) -> ClubBallot | None:
                              .order_by(ClubBallot.version.desc()).limit(1))
 
 
-def ballot_clubs(idea_ids: Iterable[int], reader: User | None, *,
-                 current_only: bool = True) -> dict[int, list[Club]]:
+class BallotClubs(NamedTuple):
+    """The clubs whose ballot holds an idea: the first few to name (``shown``, by name) and how
+    many in all (``total``); a card names three, not the hundred clubs that may agree."""
+
+    shown: list
+    total: int
+
+
+def ballot_clubs(idea_ids: Iterable[int], reader: User | None, *, current_only: bool = True,
+                 named: int = 3) -> dict[int, BallotClubs]:
     """For each idea, the clubs (visible to ``reader``) whose current ballot holds it (or, with
-    ``current_only=False``, any published version): one query."""
+    ``current_only=False``, any published version): their ``named`` first by name, as light
+    rows (``id``, ``slug``, ``name``), and their count. One query."""
     ids = set(idea_ids)
     if not ids:
         return {}
-    query = (sa.select(BallotLine.idea_id, Club).distinct()
+    query = (sa.select(BallotLine.idea_id, Club.id, Club.slug, Club.name).distinct()
              .join(ClubBallot, ClubBallot.id == BallotLine.ballot_id)
              .join(Club, Club.id == ClubBallot.club_id)
              .where(BallotLine.idea_id.in_(ids), access.visible_clubs(reader))
-             .order_by(Club.name))
+             .order_by(BallotLine.idea_id, Club.name, Club.id))
     if current_only:
         query = query.where(BallotLine.ballot_id.in_(current_ballot_ids()))
-    found: dict[int, list[Club]] = {}
-    for idea_id, club in db.session.execute(query):
-        found.setdefault(idea_id, []).append(club)
+    found: dict[int, BallotClubs] = {}
+    for row in db.session.execute(query):
+        entry = found.setdefault(row.idea_id, BallotClubs([], 0))
+        if len(entry.shown) < named:
+            entry.shown.append(row)
+        found[row.idea_id] = entry._replace(total=entry.total + 1)
     return found
 
 

@@ -32,7 +32,7 @@ from community.clubs.models import Club, ClubMember
 from community.extensions import db
 from community.ideas.labels import status_label
 from community.ideas.models import Comment, Idea, PriorityEntry, Status, Vote
-from community.roadmap import access
+from community.roadmap import access, items
 from community.roadmap.models import BallotLine, ClubBallot, RoadmapItem, RoadmapLink
 from community.text import plain_text
 
@@ -50,9 +50,6 @@ CLUB_REASON_LABELS = {ASKED: _l("Asked by a member"), VOTED: _l("Voted for by me
                       BALLOT: _l("On our ballot")}
 MEMBER_REASON_LABELS = {ASKED: _l("I asked"), VOTED: _l("I voted"),
                         PRIORITY: _l("In my priorities"), BALLOT: _l("On my club's ballot")}
-HORIZON_LABELS = {"now": _l("Now"), "next": _l("Next"), "later": _l("Later")}
-ITEM_STATUS_LABELS = {"planned": _l("Planned"), "in_progress": _l("In progress"),
-                      "shipped": _l("Shipped")}
 
 
 @dataclass
@@ -236,11 +233,10 @@ def _add_items(rows: list[Row], reader: User | None) -> None:
         .join(RoadmapItem, RoadmapItem.id == RoadmapLink.item_id)
         .where(RoadmapLink.idea_id.in_(list(by_id)), access.visible_items(reader)))
     for idea_id, item_id, title, horizon, quarter, status in found:
-        horizon_label = HORIZON_LABELS.get(horizon.value)
         by_id[idea_id].item = Item(
             id=item_id, title=title, horizon=quarter or horizon.value, status=status.value,
-            horizon_label=quarter or str(horizon_label or horizon.value),
-            status_label=str(ITEM_STATUS_LABELS.get(status.value, status.value)))
+            horizon_label=items.where_label(horizon, quarter),
+            status_label=items.status_label(status))
 
 
 def _add_club_names(rows: list[Row], user_id: int) -> None:

@@ -3,15 +3,17 @@ insight on one idea (who wants it, why, since when) with its CSV."""
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request
+from flask import Response, abort, render_template, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from community.clubs.membership import CLUBS
 from community.clubs.models import Club
 from community.extensions import db
 from community.ideas.models import Idea
 from community.ids import query_int
-from community.roadmap import access, ballots, insight
+from community.roadmap import access, ballots, insight, page_cache
 from community.roadmap.blueprint import bp
 from community.timeutil import utcnow
 
@@ -38,27 +40,56 @@ def _idea_or_404(idea_id: int) -> Idea:
     return db.get_or_404(Idea, idea_id)
 
 
+def _address_of(endpoint: str, template: str):
+    """A function giving ``endpoint``'s address for an idea, from one ``url_for`` per page:
+    ``template`` is the part after the route's fixed prefix ("{id}-{slug}", "{id}/insight").
+    The rule is checked on a second idea, so a route that changed shape fails loudly."""
+    def built(idea_id: int, slug: str) -> str:
+        return url_for(endpoint, idea_id=idea_id, **({"slug": slug} if "{slug}" in template
+                                                     else {}))
+    sample = built(1, "s")
+    tail = template.format(id=1, slug="s")
+    if not sample.endswith(tail) or built(2, "t") != sample[:-len(tail)] + template.format(
+            id=2, slug="t"):
+        return lambda idea: built(idea.id, idea.slug)
+    prefix = sample[:-len(tail)]
+    return lambda idea: prefix + template.format(id=idea.id, slug=idea.slug)
+
+
 @bp.route("/triage/clubs")
 @login_required
 def side_by_side():
-    """The crowd's trusted ranking, the members' priorities and each club's current ballot."""
+    """The crowd's trusted ranking, the members' priorities and each club's current ballot.
+    Its columns' HTML is reused while nothing on them changed (``page_cache``): only the
+    product team reads this page, and they all see every club."""
     _product_only()
     club = _club_filter()
     trusted = ballots.crowd_top(Idea.trusted_score)
     priorities = ballots.crowd_top(Idea.priority_score)
     page = query_int("page", 1)
-    club_ballots, pages = ballots.club_ballots_page(current_user, page, club)
-    crowd = {idea.id for idea in trusted} | {idea.id for idea in priorities}
-    shown = crowd | {line.idea_id for b in club_ballots for line in b.lines}
-    held = ballots.clubs_holding(shown, current_user)
-    in_columns = {idea_id: (idea_id in {i.id for i in trusted})
-                  + (idea_id in {i.id for i in priorities}) + held.get(idea_id, 0)
-                  for idea_id in shown}
-    choices = ballots.balloting_club_choices(current_user)
-    return render_template("roadmap/side_by_side.html", trusted=trusted,
-                           priorities=priorities, club_ballots=club_ballots, crowd=crowd,
-                           in_columns=in_columns, club=club, choices=choices,
-                           page=min(page, pages), pages=pages)
+
+    def columns_html() -> str:
+        club_ballots, pages = ballots.club_ballots_page(current_user, page, club)
+        crowd = {idea.id for idea in trusted} | {idea.id for idea in priorities}
+        shown = crowd | {line.idea_id for b in club_ballots for line in b.lines}
+        held = ballots.clubs_holding(shown, current_user)
+        in_columns = {idea_id: (idea_id in {i.id for i in trusted})
+                      + (idea_id in {i.id for i in priorities}) + held.get(idea_id, 0)
+                      for idea_id in shown}
+        return render_template(
+            "roadmap/_side_by_side_columns.html", trusted=trusted, priorities=priorities,
+            idea_url=_address_of("ideas.detail", "{id}-{slug}"),
+            insight_url=_address_of("roadmap.insight", "{id}/insight"),
+            club_ballots=club_ballots, crowd=crowd, in_columns=in_columns, club=club,
+            choices=ballots.balloting_club_choices(current_user), page=min(page, pages),
+            pages=pages)
+
+    key = ("side_by_side", page, club.id if club else None, str(get_locale()),
+           page_cache.audience(current_user),
+           tuple((i.id, i.title, i.slug) for i in trusted),
+           tuple((i.id, i.title, i.slug) for i in priorities), page_cache.clubs_fingerprint())
+    return render_template("roadmap/side_by_side.html",
+                           columns_html=Markup(page_cache.rendered(key, columns_html)))
 
 
 @bp.route("/ideas/<int:idea_id>/insight", endpoint="insight")

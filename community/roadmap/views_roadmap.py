@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from community.accounts.decorators import role_required
 from community.accounts.models import Role
@@ -13,7 +15,7 @@ from community.extensions import db
 from community.forms import ActionForm
 from community.ids import query_int
 from community.refusals import Refused, carry_out
-from community.roadmap import access, changelog, items, queries
+from community.roadmap import access, changelog, items, page_cache, queries
 from community.roadmap.blueprint import bp
 from community.roadmap.forms_roadmap import ItemForm, LinkForm, ShipForm
 from community.roadmap.models import ChangelogEntry, ItemStatus, RoadmapItem
@@ -42,12 +44,20 @@ def _cards(item_list) -> dict:
 
 @bp.route("/roadmap")
 def board():
-    """The public board, in columns by horizon or (``?by=status``) by status."""
+    """The public board, in columns by horizon or (``?by=status``) by status. The columns'
+    HTML is reused while nothing on them changed (``page_cache``)."""
     by = "status" if request.args.get("by") == "status" else "horizon"
-    columns = items.board(current_user, by)
-    return render_template("roadmap/board.html", columns=columns, by=by,
+
+    def columns_html() -> str:
+        columns = items.board(current_user, by)
+        return render_template("roadmap/_board_columns.html", columns=columns, by=by,
+                               **_cards([i for c in columns for i in c.items]))
+
+    key = ("board", by, str(get_locale()), page_cache.audience(current_user),
+           page_cache.board_fingerprint())
+    return render_template("roadmap/board.html", by=by,
                            manages=access.manages_roadmap(current_user),
-                           **_cards([i for c in columns for i in c.items]))
+                           columns_html=Markup(page_cache.rendered(key, columns_html)))
 
 
 @bp.route("/roadmap/<int:item_id>")
