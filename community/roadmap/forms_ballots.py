@@ -31,10 +31,12 @@ _ADDRESS = re.compile(r"/ideas/([0-9]{1,19})(?:[-/?#.]|$)")
 
 
 def idea_number(text: str | None) -> int | None:
-    """The idea id in a number or an idea's address, else None."""
+    """The idea id in a number or an idea's address, else None. A well-formed number past
+    the ids the database holds is still a number: "there is no idea #N" says more than "not a
+    number" (``ballots`` never looks such a number up)."""
     text = (text or "").strip()
     found = _NUMBER.match(text) or _ADDRESS.search(text)
-    return to_int(found.group(1)) if found else None
+    return to_int(found.group(1), maximum=2**63 - 1) if found else None
 
 
 def _idea_reference(form, field) -> None:
