@@ -26,7 +26,7 @@ from community.ideas.models import (
 )
 from community.notify import service as notify
 from community.refusals import Refused
-from community.text import render_markdown
+from community.text import csv_cell, render_markdown
 from community.timeutil import utcnow
 
 NEEDS_NOTE = frozenset({Status.DECLINED, Status.ALREADY_EXISTS})
@@ -188,13 +188,8 @@ def export_csv() -> str:
             Vote.why.is_not(None)).order_by(Vote.idea_id, Vote.id)):
         whys.setdefault(idea_id, []).append(why)
     for idea in db.session.scalars(sa.select(Idea).order_by(Idea.id)):
-        writer.writerow([idea.id, _cell(idea.title), idea.status.value, idea.vote_count,
+        writer.writerow([idea.id, csv_cell(idea.title), idea.status.value, idea.vote_count,
                          idea.established_vote_count, idea.staff_vote_count, idea.top_score,
                          idea.priority_score, idea.comment_count,
-                         _cell(" | ".join(whys.get(idea.id, [])))])
+                         csv_cell(" | ".join(whys.get(idea.id, [])))])
     return out.getvalue()
-
-
-def _cell(value: str) -> str:
-    """Neutralize spreadsheet formulas (CSV injection): a leading = + - @ becomes text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -29,6 +29,7 @@ from community.ids import to_int
 from community.moderation import reduced
 from community.moderation.models import AuditEntry, Flag, FlagKind, FlagReason, FlagState
 from community.refusals import Refused
+from community.text import csv_cell
 from community.timeutil import iso, utcnow
 
 DECISIONS = {"dismiss": FlagState.DISMISSED, "hide": FlagState.ACTIONED}
@@ -518,14 +519,6 @@ def without_addresses(text: str) -> str:
     have typed one in a reason, and the export must never carry them."""
     text = _EMAIL.sub("[…]", text)
     return _ADDRESS_LIKE.sub(lambda m: "[…]" if _is_ip(m.group(0)) else m.group(0), text)
-
-
-def csv_cell(value: object) -> object:
-    """A CSV cell a spreadsheet shows as text: a string starting with = + - @ (or a tab or a
-    carriage return) would run as a formula, so it gets a leading quote (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def audit_rows(filters: AuditFilters, batch: int = 500) -> Iterator[list]:

@@ -32,8 +32,8 @@ from community.clubs.models import Club, ClubMember
 from community.extensions import db
 from community.ideas.labels import importance_label
 from community.ideas.models import Idea, Vote
-from community.ideas.triage import _cell as neutral_cell
 from community.roadmap import access
+from community.text import csv_cell
 from community.trust.labels import level_label
 
 WHYS_LIMIT = 50
@@ -194,6 +194,6 @@ def export_csv(idea: Idea, reader: User | None, club: Club | None = None) -> str
     writer.writerow(["date", "importance", "trust_level", "clubs", "why", "team"])
     for user_id, created_at, importance, level, why, staff in rows:
         writer.writerow([created_at.date().isoformat(), importance_label(importance),
-                         level_label(level or 0), neutral_cell("; ".join(clubs.get(user_id, []))),
-                         neutral_cell(why or ""), "yes" if staff else "no"])
+                         level_label(level or 0), csv_cell("; ".join(clubs.get(user_id, []))),
+                         csv_cell(why or ""), "yes" if staff else "no"])
     return out.getvalue()

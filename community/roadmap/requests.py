@@ -34,7 +34,7 @@ from community.ideas.labels import status_label
 from community.ideas.models import Comment, Idea, PriorityEntry, Status, Vote
 from community.roadmap import access, items
 from community.roadmap.models import BallotLine, ClubBallot, RoadmapItem, RoadmapLink
-from community.text import plain_text
+from community.text import csv_cell, plain_text
 
 PER_PAGE = 50
 MAX_PAGE = 100_000  # past it, a page number is nonsense (and would overflow an OFFSET)
@@ -257,11 +257,6 @@ def _add_club_names(rows: list[Row], user_id: int) -> None:
 # ---- the CSV export ----
 
 
-def spreadsheet_safe(value: str) -> str:
-    """Neutralize spreadsheet formulas (CSV injection): a leading = + - @ becomes text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 CSV_HEADER = ("idea_id", "title", "url", "reasons", "status", "asked_at", "status_changed_at",
               "last_response_at", "last_response", "roadmap_item", "roadmap_horizon",
               "roadmap_status", "clubs")
@@ -276,12 +271,12 @@ def to_csv(rows: list[Row], url_of) -> str:
     for row in rows:
         item = row.item
         writer.writerow([
-            row.idea_id, spreadsheet_safe(row.title), url_of(row), " ".join(row.reasons),
+            row.idea_id, csv_cell(row.title), url_of(row), " ".join(row.reasons),
             row.status.value, _iso(row.asked_at), _iso(row.status_changed_at),
             _iso(row.response.at) if row.response else "",
-            spreadsheet_safe(row.response.excerpt) if row.response else "",
-            spreadsheet_safe(item.title) if item else "", item.horizon if item else "",
-            item.status if item else "", spreadsheet_safe(", ".join(row.clubs))])
+            csv_cell(row.response.excerpt) if row.response else "",
+            csv_cell(item.title) if item else "", item.horizon if item else "",
+            item.status if item else "", csv_cell(", ".join(row.clubs))])
     return out.getvalue()
 
 

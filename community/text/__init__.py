@@ -96,3 +96,12 @@ def plain_text(html: str | None) -> str:
     parser.feed(html or "")
     parser.close()
     return " ".join("".join(parser.parts).split())
+
+
+def csv_cell(value: object) -> object:
+    """A CSV cell a spreadsheet shows as text: a string starting with = + - @ (or a tab or a
+    carriage return) would run as a formula, so it gets a leading quote (CSV injection). The
+    one rule behind every CSV export (triage, moderation audit, insight, requests)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
