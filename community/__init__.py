@@ -28,6 +28,7 @@ DOMAINS = (
     "community.forums",
     "community.reviews",
     "community.roadmap",
+    "community.meetups",
     "community.demo",
     "community.core",
 )

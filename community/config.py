@@ -173,6 +173,15 @@ class Config:
         self.INVITES_BY_LEVEL = tuple(int(n) for n in env_list("INVITES_BY_LEVEL", "1,3,5,10"))
         self.INVITE_MAX_AGE_DAYS = env_int("INVITE_MAX_AGE_DAYS", 14)
         self.FOUNDING_MEMBERS = env_int("FOUNDING_MEMBERS", 100)
+        # Groups: the trust level a verified member needs to create a group (until an admin
+        # sets the policy on /groups/policy), and the e-mail invitations a manager may send a day.
+        self.GROUP_CREATE_LEVEL = env_int("GROUP_CREATE_LEVEL", 1)
+        self.GROUP_INVITES_PER_DAY = env_int("GROUP_INVITES_PER_DAY", 50)
+        # Events' reminders (community/meetups/jobs.py): with REDIS_URL, how often the
+        # scheduled job runs (0: not scheduled) and its RQ queue; without it, cron runs
+        # `flask events remind`.
+        self.EVENTS_REMIND_EVERY_SECONDS = env_int("EVENTS_REMIND_EVERY_SECONDS", 300)
+        self.EVENTS_QUEUE = os.environ.get("EVENTS_QUEUE", "cercle-events")
         self.PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 10)
         self.PASSWORD_MIN_SCORE = env_int("PASSWORD_MIN_SCORE", 3)
 

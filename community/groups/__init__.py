@@ -10,11 +10,10 @@ LAYER = "memberships"  # docs/ARCHITECTURE.md: it imports only its layer and tho
 
 
 def init_app(app: Flask) -> None:
-    from community.accounts import data
     from community.groups import models  # noqa: F401  (tables)
     from community.groups.cli import groups_cli
-    from community.groups.membership import GROUPS
 
     app.cli.add_command(groups_cli)
-    data.register_exporter("groups", lambda user: GROUPS.export(user.id))
-    data.register_eraser("groups", lambda user: GROUPS.erase(user.id))
+    # The member's data (memberships with their directory choices, the directory card, join
+    # requests; erased with the account, each group recounted and kept with an owner) is
+    # registered by community/meetups/export.py, which also sees the groups' events.

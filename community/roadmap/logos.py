@@ -24,80 +24,24 @@ address a browser may hold cached with the old logo; two draws meet once in two 
 
 from __future__ import annotations
 
-import io
-import secrets
-import warnings
-
 import sqlalchemy as sa
-from flask_babel import format_decimal
-from PIL import Image, ImageOps, UnidentifiedImageError
 
+from community import images
 from community.accounts.models import User
 from community.clubs.models import Club, ClubLogo, ClubRole
 from community.extensions import db
-from community.refusals import Refused
 from community.roadmap import clubs
 from community.timeutil import utcnow
 
 MAX_BYTES = 1024 * 1024  # 1 MiB: a logo needs far less; within MAX_CONTENT_LENGTH (2 MiB)
 MAX_PIXELS = 20_000_000  # 20 megapixels declared by the header, before decoding
 SIZE = 256
-FORMATS = ("PNG", "JPEG", "WEBP", "GIF")  # the decoders Pillow may try, by the file's content
-# A phone camera's JPEG holding several pictures opens (through the JPEG decoder) as "MPO".
-ACCEPTED = (*FORMATS, "MPO")
-_VERSIONS = 2**31 - 1  # the column is a 32-bit integer
-
-
-def _refuse_size(data: bytes) -> None:
-    if not data:
-        raise Refused("roadmap.logo_empty", 422)
-    if len(data) > MAX_BYTES:
-        raise Refused("roadmap.logo_too_large", 422, max=format_decimal(MAX_BYTES / 2**20))
-
-
-def _decoded(image: Image.Image) -> Image.Image:
-    """The first frame's pixels, decoded (raises if truncated), upright, in RGB or RGBA."""
-    if image.format not in ACCEPTED:
-        raise Refused("roadmap.logo_type", 422)
-    width, height = image.size
-    if width * height > MAX_PIXELS:
-        raise Refused("roadmap.logo_pixels", 422, max=MAX_PIXELS // 1_000_000)
-    if image.format in ("JPEG", "MPO"):
-        image.draft("RGB", (SIZE * 2, SIZE * 2))  # decode big JPEGs at a fraction of the size
-    image.load()
-    upright = ImageOps.exif_transpose(image)
-    alpha = upright.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in upright.info
-    if upright.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
-        upright = upright.convert("I").point(lambda v: v / 256).convert("L")
-    return upright.convert("RGBA" if alpha else "RGB")
 
 
 def reencode(data: bytes) -> bytes:
-    """The logo as a clean PNG of at most SIZE x SIZE, or a refusal (see the module's rules)."""
-    _refuse_size(data)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            with Image.open(io.BytesIO(data), formats=FORMATS) as image:
-                pixels = _decoded(image)
-        except UnidentifiedImageError:
-            raise Refused("roadmap.logo_type", 422) from None
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise Refused("roadmap.logo_pixels", 422, max=MAX_PIXELS // 1_000_000) from None
-        except (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError,
-                MemoryError):
-            raise Refused("roadmap.logo_damaged", 422) from None
-    clean = Image.frombytes(pixels.mode, pixels.size, pixels.tobytes())  # pixels, no metadata
-    clean.thumbnail((SIZE, SIZE), Image.Resampling.LANCZOS)
-    out = io.BytesIO()
-    clean.save(out, "PNG", optimize=True)
-    return out.getvalue()
-
-
-def _next_version(club: Club) -> int:
-    while (version := secrets.randbelow(_VERSIONS) + 1) == club.logo_version:
-        pass
-    return version
+    """The logo as a clean PNG of at most SIZE x SIZE, or a refusal (community/images.py)."""
+    return images.reencode(data, max_bytes=MAX_BYTES, max_pixels=MAX_PIXELS, box=(SIZE, SIZE),
+                           prefix="roadmap.logo_")
 
 
 def set_logo(actor: User, club: Club, data: bytes) -> None:
@@ -107,7 +51,7 @@ def set_logo(actor: User, club: Club, data: bytes) -> None:
     # Lock the club's row first: two uploads at once replace the logo one after the other.
     db.session.execute(sa.select(Club.id).where(Club.id == club.id).with_for_update())
     db.session.refresh(club)
-    club.logo_version = _next_version(club)
+    club.logo_version = images.next_version(club.logo_version)
     logo = db.session.get(ClubLogo, club.id)
     if logo is None:
         db.session.add(ClubLogo(club_id=club.id, data=png, mimetype="image/png"))

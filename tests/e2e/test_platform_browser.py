@@ -58,7 +58,7 @@ def test_profile_and_menu_come_from_the_domains(page, seeded, viewport, tmp_path
     menu = page.get_by_role("navigation", name="Main")
     assert [menu.get_by_role("link").nth(i).inner_text()
             for i in range(menu.get_by_role("link").count())] == [
-        "Forums", "Ideas", "Roadmap", "FAQ", "Reviews", "Clubs", "Trust figures"]
+        "Forums", "Ideas", "Roadmap", "FAQ", "Reviews", "Clubs", "Groups", "Trust figures"]
     assert page.locator("dt", has_text="Forum posts").is_visible()
     page.screenshot(path=tmp_path / f"profile-{viewport['width']}.png", full_page=True)
     assert fits(page)
