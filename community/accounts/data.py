@@ -30,6 +30,12 @@ def register_eraser(name: str, eraser: Callable[[User], None]) -> None:
     registry.table("erasers")[name] = eraser
 
 
+def register_profile_listener(name: str, listener: Callable[[User], None]) -> None:
+    """Be told, in the same transaction, that a member's profile (their display name) changed:
+    a domain that keeps a copy for searching (a group directory's search text) rewrites it."""
+    registry.table("profile_listeners")[name] = listener
+
+
 def update_profile(user: User, **fields: str | None) -> None:
     """Set the optional profile fields; empty strings are stored as nothing."""
     for name in ("display_name", "bio", "company", "location", "locale"):
@@ -39,6 +45,8 @@ def update_profile(user: User, **fields: str | None) -> None:
                 continue  # a display name is required while the account exists
             setattr(user, name, value)
     db.session.flush()
+    for listener in registry.table("profile_listeners").values():
+        listener(user)
 
 
 def _profile(user: User) -> dict:

@@ -15,6 +15,7 @@ from community.clubs.membership import CLUBS as clubs
 from community.extensions import db
 from community.forums.models import ForumCategory, Post, Topic
 from community.groups.membership import GROUPS as groups
+from community.groups.membership import group_category_ids, member_category_ids
 
 
 def _member(user: User | None) -> User | None:
@@ -52,7 +53,33 @@ def visible_category_ids(user: User | None) -> list[int]:
 
 
 def can_see(user: User | None, category: ForumCategory) -> bool:
-    return category.id in visible_category_ids(user)
+    """``visible_condition`` for one category, asked of that category alone (a site with
+    thousands of groups has thousands of categories: never list them to check one)."""
+    if not category.is_restricted:
+        return True
+    user = _member(user)
+    if user is None:
+        return False
+    if is_moderator(user):
+        return True
+    if category.staff_only:
+        return user.is_staff
+    if category.group_id is not None:
+        return groups.is_member(category.group_id, user.id)
+    return clubs.is_member(category.club_id, user.id)
+
+
+def listed_condition(user: User | None):
+    """A SQL condition on ForumCategory: the categories the forums index lists for this
+    reader (and offers for a new topic): those they may see, except other groups' discussion
+    categories (a group's discussions are reached from the group's page; a site may have
+    thousands of groups). The reader's own groups' categories are listed."""
+    user = _member(user)
+    not_a_group = ForumCategory.id.not_in(group_category_ids())
+    if user is None:
+        return sa.and_(visible_condition(None), not_a_group)
+    return sa.and_(visible_condition(user),
+                   sa.or_(not_a_group, ForumCategory.id.in_(member_category_ids(user.id))))
 
 
 def readable_posts(user: User | None):

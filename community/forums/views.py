@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,7 +14,7 @@ from community.forms import ActionForm
 from community.forums import access, qa, queries, service
 from community.forums.blueprint import bp
 from community.forums.forms import EditForm, FlagForm, ReplyForm, TopicForm
-from community.forums.models import Post, WatchLevel
+from community.forums.models import ForumCategory, Post, WatchLevel
 from community.forums.pages import (
     category_or_404,
     post_or_404,
@@ -21,7 +22,7 @@ from community.forums.pages import (
     topic_or_404,
     topic_url,
 )
-from community.ids import query_int
+from community.ids import query_int, to_int
 from community.moderation import service as moderation
 from community.refusals import Refused, carry_out
 from community.text import render_markdown
@@ -30,7 +31,7 @@ from community.text import render_markdown
 @bp.route("/forums")
 def index():
     """Categories the reader may see, and the latest topics across them."""
-    categories = queries.categories(access.visible_condition(current_user))
+    categories = queries.categories(access.listed_condition(current_user))
     ids = [c.id for c in categories]
     page = queries.topic_list(ids, request.args.get("after"), pinned_apart=False)
     return render_template("forums/index.html", categories=categories, page=page,
@@ -54,7 +55,10 @@ def category(slug: str):
 @verified_required
 def create():
     """Open a topic (or ask a question), with a preview that works without JS."""
-    categories = queries.categories(access.visible_condition(current_user))
+    wanted = query_int("category") or to_int(request.form.get("category"))
+    categories = queries.categories(sa.or_(  # the listed ones, and the one asked for
+        access.listed_condition(current_user),
+        sa.and_(ForumCategory.id == (wanted or 0), access.visible_condition(current_user))))
     form = TopicForm(categories=categories, category=query_int("category"))
     preview = None
     if form.validate_on_submit():

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from community.accounts.models import User
 from community.extensions import db
@@ -29,6 +30,7 @@ from community.timeutil import utcnow
 
 PAGE_SIZE = 30
 QUERY_MAX = 100  # characters of a search or a filter; longer is cut, never an error
+SEARCH_TEXT_MAX = 1100  # GroupMember.search_text's size (name, handle, the six fields)
 # The card's fields and their longest value (the columns' sizes).
 FIELD_MAX = {"company": 100, "job_title": 100, "location": 100, "cohort": 40,
              "skills": 300, "help_on": 300}
@@ -56,10 +58,7 @@ def save_profile(actor: User, **fields: object) -> DirectoryProfile:
     unknown = set(fields) - set(DIRECTORY_FIELDS)
     if unknown:
         raise Refused("directory.unknown_field", 422, field=sorted(unknown)[0])
-    card = db.session.get(DirectoryProfile, actor.id, with_for_update=True)
-    if card is None:
-        card = DirectoryProfile(user_id=actor.id)
-        db.session.add(card)
+    values = {}
     for name, raw in fields.items():
         if any(ord(c) < 32 or 127 <= ord(c) < 160 or 0x202A <= ord(c) <= 0x202E
                or 0x2066 <= ord(c) <= 0x2069 for c in str(raw or "")):
@@ -67,9 +66,22 @@ def save_profile(actor: User, **fields: object) -> DirectoryProfile:
         value = _clean(raw)
         if len(value) > FIELD_MAX[name]:
             raise Refused("directory.too_long", 422, max=FIELD_MAX[name])
+        values[name] = value
+    card = db.session.get(DirectoryProfile, actor.id, with_for_update=True)
+    if card is None:
+        try:  # the first card: the member's other request may be writing it too
+            with db.session.begin_nested():
+                card = DirectoryProfile(user_id=actor.id, **values, updated_at=utcnow())
+                db.session.add(card)
+                db.session.flush()
+        except IntegrityError:
+            card = db.session.get(DirectoryProfile, actor.id, with_for_update=True,
+                                  populate_existing=True)
+    for name, value in values.items():
         setattr(card, name, value)
     card.updated_at = utcnow()
     db.session.flush()
+    refresh_member(actor)
     return card
 
 
@@ -79,6 +91,52 @@ def shown_of(member: GroupMember) -> list[str]:
     """The fields this membership shows, in the card's order (unknown names ignored)."""
     chosen = set((member.shown_fields or "").split(","))
     return [name for name in DIRECTORY_FIELDS if name in chosen]
+
+
+def _joined(display_name: str | None, handle: str | None, card, member: GroupMember) -> str:
+    values = [display_name or "", handle or ""]
+    if card is not None:
+        values += [getattr(card, name) for name in shown_of(member)]
+    return "\n".join(value.lower() for value in values if value)[:SEARCH_TEXT_MAX]
+
+
+def search_text(card: DirectoryProfile | None, member: GroupMember,
+                user: User | None = None) -> str:
+    """What a search of this group's directory matches (``GroupMember.search_text``): the
+    member's name and handle, and the values of the fields shown in this group, lower-cased,
+    one per line (a search holds no line break, so it never matches across two of them)."""
+    user = user if user is not None else db.session.get(User, member.user_id)
+    if user is None:
+        return _joined(None, None, card, member)
+    return _joined(user.display_name, user.handle, card, member)
+
+
+def refresh_member(user: User) -> None:
+    """Rewrite the search text of every membership of ``user`` (their name or card changed)."""
+    card = db.session.get(DirectoryProfile, user.id)
+    for member in db.session.scalars(sa.select(GroupMember).where(
+            GroupMember.user_id == user.id)):
+        member.search_text = search_text(card, member, user)
+    db.session.flush()
+
+
+def _new_membership(mapper, connection, member: GroupMember) -> None:
+    """Before a membership row is inserted (whoever adds it): its search text, read on the
+    inserting connection (the flush's own transaction)."""
+    if member.search_text:
+        return
+    user = connection.execute(sa.select(User.display_name, User.handle).where(
+        User.id == member.user_id)).first()
+    card = connection.execute(sa.select(DirectoryProfile.__table__).where(
+        DirectoryProfile.user_id == member.user_id)).first()
+    member.search_text = _joined(user.display_name if user else None,
+                                 user.handle if user else None, card, member)
+
+
+def install() -> None:
+    """Once per process: every new membership gets its search text (``_new_membership``)."""
+    if not sa.event.contains(GroupMember, "before_insert", _new_membership):
+        sa.event.listen(GroupMember, "before_insert", _new_membership)
 
 
 def set_choices(actor: User, group: Group, *, listed: bool, shown: Iterable[str]) -> GroupMember:
@@ -93,6 +151,7 @@ def set_choices(actor: User, group: Group, *, listed: bool, shown: Iterable[str]
         raise Refused("directory.unknown_field", 422, field=sorted(unknown)[0])
     member.listed = bool(listed)
     member.shown_fields = ",".join(name for name in DIRECTORY_FIELDS if name in names)
+    member.search_text = search_text(db.session.get(DirectoryProfile, actor.id), member)
     db.session.flush()
     return member
 
@@ -109,18 +168,21 @@ class Card:
 @dataclass
 class Page:
     cards: list[Card]
-    total: int
+    total: int | None  # None: a search with more pages than this one (not counted)
     page: int
     per_page: int = PAGE_SIZE
     filters: dict[str, str] = field(default_factory=dict)
+    more: bool = False  # another page follows
 
     @property
-    def pages(self) -> int:
+    def pages(self) -> int | None:
+        if self.total is None:
+            return None
         return max(1, math.ceil(self.total / self.per_page))
 
     @property
     def has_next(self) -> bool:
-        return self.page < self.pages
+        return self.more
 
     @property
     def has_previous(self) -> bool:
@@ -152,10 +214,9 @@ def directory_conditions(group: Group, q: str = "", **filters: str) -> list:
                   User.deleted_at.is_(None)]
     q = term(q)
     if q:
-        conditions.append(sa.or_(
-            _matches(User.display_name, q), _matches(User.handle, q),
-            *[sa.and_(_shows(name), _matches(getattr(DirectoryProfile, name), q))
-              for name in DIRECTORY_FIELDS]))
+        # One LIKE on the membership row (name, handle and shown fields, lower-cased): the
+        # member's account and card are read for the matching rows only.
+        conditions.append(GroupMember.search_text.like(_like(q.lower()), escape="\\"))
     for key, name in FILTERS.items():
         value = term(filters.get(key))
         if value:
@@ -166,28 +227,35 @@ def directory_conditions(group: Group, q: str = "", **filters: str) -> list:
 
 def directory_page(group: Group, q: str = "", page: int = 1, per_page: int = PAGE_SIZE,
                    **filters: str) -> Page:
-    """A page of the group's directory, oldest members first: one query for the page and,
-    unless the page is the last one (fewer rows than a page), one to count."""
+    """A page of the group's directory, oldest members first, in one query for the page and
+    at most one cheap count. Unfiltered, the count reads the group's memberships alone. A
+    search or a filter is not counted (that would read every matching member of a big group
+    on each page): the page reads one row more than it shows to know whether another page
+    follows, and the total is known on the last page only (``Page.total`` is None before)."""
     page = max(1, page)
     conditions = directory_conditions(group, q, **filters)
-
-    def joined(select):
-        return (select.select_from(GroupMember)
-                .join(User, User.id == GroupMember.user_id)
-                .outerjoin(DirectoryProfile, DirectoryProfile.user_id == GroupMember.user_id)
-                .where(*conditions))
-
-    rows = db.session.execute(joined(sa.select(GroupMember, User, DirectoryProfile))
-                              .order_by(GroupMember.joined_at, GroupMember.user_id)
-                              .limit(per_page).offset((page - 1) * per_page)).all()
-    if 0 < len(rows) < per_page or (page == 1 and not rows):
+    searching = any(term(value) for value in (q, *filters.values()))
+    rows = db.session.execute(
+        sa.select(GroupMember, User, DirectoryProfile).select_from(GroupMember)
+        .join(User, User.id == GroupMember.user_id)
+        .outerjoin(DirectoryProfile, DirectoryProfile.user_id == GroupMember.user_id)
+        .where(*conditions).order_by(GroupMember.joined_at, GroupMember.user_id)
+        .limit(per_page + 1).offset((page - 1) * per_page)).all()
+    more, rows = len(rows) > per_page, rows[:per_page]
+    total: int | None
+    if not more and (rows or page == 1):
         total = (page - 1) * per_page + len(rows)  # the last page: no need to count
+    elif searching:
+        total = None
     else:
-        total = db.session.scalar(joined(sa.select(sa.func.count())))
+        # The listed memberships alone (a deleted account's memberships are erased with it),
+        # read from the group's index without touching users or cards.
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(GroupMember).where(
+            GroupMember.group_id == group.id, GroupMember.listed.is_(True)))
     cards = []
     for member, user, card in rows:
         values = [] if card is None else [
             (name, getattr(card, name)) for name in shown_of(member) if getattr(card, name)]
         cards.append(Card(user, member, values))
     used = {key: term(filters.get(key)) for key in FILTERS if term(filters.get(key))}
-    return Page(cards, total or 0, page, per_page, used)
+    return Page(cards, total, page, per_page, used, more)

@@ -41,6 +41,12 @@ DIRECTORY_FIELDS = ("company", "job_title", "location", "cohort", "skills", "hel
 
 class Group(db.Model):
     __tablename__ = "groups"
+    __table_args__ = (
+        # The list (by name, a page at a time) and the forums asking which categories are
+        # groups' (a group's discussions are reached from the group, not the forums index).
+        sa.Index("ix_groups_name", "name", "id"),
+        sa.Index("ix_groups_category", "category_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(60), unique=True)
@@ -93,6 +99,10 @@ class GroupMember(db.Model):
     # directory fields this group sees: a comma-separated subset of DIRECTORY_FIELDS.
     listed: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     shown_fields: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
+    # What a directory search reads: the member's name and handle and the values of the
+    # fields shown in this group, lower-cased, one per line; rewritten with the name, the card
+    # and the choices (groups/directory.py): one LIKE per row, a hidden field never in it.
+    search_text: Mapped[str] = mapped_column(sa.String(1100), default="", server_default="")
     ambassador: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     ambassador_since: Mapped[datetime | None] = mapped_column()
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -23,11 +23,12 @@ from datetime import UTC, timedelta
 import icalendar
 import sqlalchemy as sa
 from flask import url_for
+from sqlalchemy.exc import IntegrityError
 
 from community.accounts.models import User
 from community.extensions import db
 from community.groups import access
-from community.groups.models import Group
+from community.groups.models import Group, GroupMember, GroupRole
 from community.meetups import events as events_service
 from community.meetups.models import Answer, CalendarFeed, Event, Rsvp
 from community.text import plain_text
@@ -54,10 +55,16 @@ def renew_feed(user: User) -> str:
     token = secrets.token_urlsafe(TOKEN_BYTES)
     feed = db.session.get(CalendarFeed, user.id, with_for_update=True)
     if feed is None:
-        db.session.add(CalendarFeed(user_id=user.id, token_hash=_hash(token),
-                                    created_at=utcnow()))
-    else:
-        feed.token_hash, feed.created_at = _hash(token), utcnow()
+        try:
+            with db.session.begin_nested():
+                db.session.add(CalendarFeed(user_id=user.id, token_hash=_hash(token),
+                                            created_at=utcnow()))
+                db.session.flush()
+            return token
+        except IntegrityError:  # the same member's other request created it meanwhile
+            feed = db.session.get(CalendarFeed, user.id, with_for_update=True,
+                                  populate_existing=True)
+    feed.token_hash, feed.created_at = _hash(token), utcnow()
     db.session.flush()
     return token
 
@@ -68,12 +75,14 @@ def revoke_feed(user: User) -> bool:
 
 
 def user_by_token(token: str) -> User | None:
-    """The member whose feed this token opens, or None (unknown, revoked, deleted account)."""
+    """The member whose feed this token opens, or None (unknown, revoked; an account deleted
+    or suspended, as the roadmap's feeds need an active account)."""
     if not token or len(token) > 100:
         return None
     return db.session.scalar(
         sa.select(User).join(CalendarFeed, CalendarFeed.user_id == User.id)
-        .where(CalendarFeed.token_hash == _hash(token), User.deleted_at.is_(None)))
+        .where(CalendarFeed.token_hash == _hash(token), User.deleted_at.is_(None),
+               User.suspended_at.is_(None)))
 
 
 def feed_events(user: User) -> list[Event]:
@@ -115,16 +124,21 @@ def _vevent(event: Event, group: Group, shows_link: bool, host: str) -> icalenda
 
 
 def _links_for(reader: User | None, events: list[Event], groups: dict[int, Group]) -> set[int]:
-    """The online events whose link the reader may see (said yes, or manages the group): a
-    query, plus one per group, however many events."""
+    """The online events whose link the reader may see (said yes, or manages the group): two
+    queries at most, however many events and groups."""
     online = [e for e in events if e.is_online]
     if not online or reader is None or not reader.is_authenticated:
         return set()
     going = set(db.session.scalars(sa.select(Rsvp.event_id).where(
         Rsvp.user_id == reader.id, Rsvp.answer == Answer.YES,
         Rsvp.event_id.in_([e.id for e in online]))))
-    managed = {group_id for group_id in {e.group_id for e in online}
-               if access.manages(reader, groups[group_id])}
+    group_ids = {e.group_id for e in online}
+    if access.runs_groups(reader):
+        managed = group_ids
+    else:  # access.manages, for every group at once
+        managed = set(db.session.scalars(sa.select(GroupMember.group_id).where(
+            GroupMember.user_id == reader.id, GroupMember.group_id.in_(group_ids),
+            GroupMember.role.in_([GroupRole.MANAGER, GroupRole.OWNER]))))
     return {e.id for e in online if e.id in going or e.group_id in managed}
 
 

@@ -36,7 +36,7 @@ import sqlalchemy as sa
 from community.accounts.models import User
 from community.extensions import db
 from community.groups import access
-from community.groups.models import Group, GroupVisibility
+from community.groups.models import Group, GroupMember, GroupVisibility
 from community.meetups import notices_events as notices
 from community.meetups.models import Answer, Event, EventKind, Rsvp
 from community.refusals import Refused
@@ -349,6 +349,11 @@ def _count(event: Event, answer: Answer) -> int:
         Rsvp.event_id == event.id, Rsvp.answer == answer)) or 0
 
 
+def recount(event: Event) -> None:
+    """The event's going and waiting counts recounted (its row locked by the caller)."""
+    _recount(event)
+
+
 def _recount(event: Event) -> None:
     event.going_count = _count(event, Answer.YES)
     event.waiting_count = _count(event, Answer.WAITING)
@@ -440,6 +445,31 @@ def forget_member(group: Group, user_id: int) -> int:
     if group.visibility is GroupVisibility.PUBLIC:
         return 0
     return _forget(user_id, Event.group_id == group.id)
+
+
+def forget_outsiders(group: Group) -> int:
+    """A public group made private or secret: the answers its non-members gave to its events
+    that have not ended go (they no longer see those events), the waiting lists move up. For
+    the groups' service to call in the transaction of the change. Returns how many went."""
+    if group.visibility is GroupVisibility.PUBLIC:
+        return 0
+    now = utcnow()
+    members = sa.select(GroupMember.user_id).where(GroupMember.group_id == group.id)
+    rows = list(db.session.execute(
+        sa.select(Rsvp.event_id, Rsvp.user_id).join(Event, Event.id == Rsvp.event_id)
+        .where(Event.group_id == group.id, Event.ends_at > now, Rsvp.user_id.not_in(members))
+        .order_by(Rsvp.event_id, Rsvp.user_id)))
+    by_event: dict[int, list[int]] = {}
+    for event_id, user_id in rows:
+        by_event.setdefault(event_id, []).append(user_id)
+    for event_id, user_ids in by_event.items():
+        event = lock(db.session.get(Event, event_id))
+        db.session.execute(sa.delete(Rsvp).where(Rsvp.event_id == event.id,
+                                                 Rsvp.user_id.in_(user_ids)))
+        db.session.flush()
+        _promote(event)
+        _recount(event)
+    return len(rows)
 
 
 def forget_user(user_id: int) -> int:

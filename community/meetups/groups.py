@@ -82,9 +82,14 @@ def _taken_slugs(prefix: str) -> set[str]:
     return set(groups) | {slug[len(CATEGORY_PREFIX):] for slug in categories} | RESERVED_SLUGS
 
 
-def free_slug(name: str) -> str:
-    """The name's slug, or with the first free numeric suffix ("lyon", "lyon-2"...)."""
+def free_slug(name: str, secret: bool = False) -> str:
+    """The name's slug, or with the first free numeric suffix ("lyon", "lyon-2"...). A secret
+    group's slug ends with random letters ("lyon-3f9a1c"): it never holds the plain slug, so
+    a group created later with the same name does not learn, from a suffix, that a group it
+    cannot see exists (nor can its address be guessed from its name)."""
     base = slugify(name, SLUG_LENGTH, "group")
+    if secret:
+        base = f"{base[:SLUG_LENGTH - 7].rstrip('-')}-{secrets.token_hex(3)}"
     taken = _taken_slugs(base[:SLUG_LENGTH - 4])
     for number in range(1, 1000):
         suffix = "" if number == 1 else f"-{number}"
@@ -128,7 +133,7 @@ def new_group(creator_id: int | None, *, name: str, description: str = "", rules
     """A group with its category and ``creator_id`` (if any) as owner, without asking who may
     create (``create_group`` asks; the command line does not). A slug taken meanwhile refuses
     (409)."""
-    slug = slug or free_slug(name)
+    slug = slug or free_slug(name, secret=visibility is GroupVisibility.SECRET)
     try:
         with db.session.begin_nested():
             group = Group(slug=slug, name=name, description_md=description,
@@ -166,6 +171,7 @@ def edit_group(actor: User, group: Group, *, name: str, description: str, rules:
     category's restriction follows); the slug stays, so links keep working."""
     require_role(actor, group, GroupRole.OWNER)
     _lock(group)
+    was_public = group.visibility is GroupVisibility.PUBLIC
     group.name, group.visibility = name, visibility
     group.description_md, group.description_html = description, render_markdown(description)
     group.rules_md, group.rules_html = rules, render_markdown(rules)
@@ -174,6 +180,8 @@ def edit_group(actor: User, group: Group, *, name: str, description: str, rules:
         category.name = name
     _restrict_category(group, category)
     searching.index_group(group)
+    if was_public and visibility is not GroupVisibility.PUBLIC:
+        events.forget_outsiders(group)  # their seats at its coming events free up
 
 
 def require_role(actor: User | None, group: Group, at_least: GroupRole) -> None:
@@ -385,7 +393,8 @@ def address_hash(address: str) -> str:
 def invite_by_email(actor: User, group: Group, address: str) -> None:
     """Send a single-use invitation to an address (a second one to the same address replaces
     the first). A verified member with that address is notified too; nothing tells the
-    inviter whether there is one. At most GROUP_INVITES_PER_DAY a day per inviter."""
+    inviter whether there is one. At most GROUP_INVITES_PER_DAY a day per inviter, and one a
+    day per address and group."""
     require_role(actor, group, GroupRole.MANAGER)
     limit = int(current_app.config.get("GROUP_INVITES_PER_DAY", 50))
     sent = db.session.scalar(sa.select(sa.func.count()).select_from(GroupInvitation).where(
@@ -395,6 +404,13 @@ def invite_by_email(actor: User, group: Group, address: str) -> None:
         raise Refused("groups.invitations_limit", 429, max=limit)
     normalized = normalize_email(address)
     email_hash = address_hash(address)
+    # A new invitation replaces the previous one to the same address, whose row goes: were it
+    # replaced at once, the day's count would never grow and one address could be sent any
+    # number of e-mails. So an address is invited at most once a day per group.
+    if db.session.scalar(sa.select(GroupInvitation.id).where(
+            GroupInvitation.group_id == group.id, GroupInvitation.email_hash == email_hash,
+            GroupInvitation.created_at >= utcnow() - timedelta(days=1))) is not None:
+        raise Refused("groups.invited_today", 429)
     token = secrets.token_urlsafe(24)
     try:
         with db.session.begin_nested():
@@ -462,20 +478,36 @@ def listing(reader: User | None, query: str = "", page: int = 1,
         like = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         condition = sa.and_(condition, sa.or_(Group.name.ilike(like, escape="\\"),
                                               Group.description_md.ilike(like, escape="\\")))
+    offset = (max(page, 1) - 1) * per_page
+    if words:  # one pass over the groups: the page and, beside each row, how many matched
+        rows = db.session.execute(
+            sa.select(Group, sa.func.count().over()).where(condition)
+            .order_by(Group.name, Group.id).limit(per_page).offset(offset)).all()
+        if rows:
+            return [group for group, _ in rows], rows[0][1]
+        if offset == 0:
+            return [], 0
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Group).where(condition))
     rows = db.session.scalars(sa.select(Group).where(condition).order_by(Group.name, Group.id)
-                              .limit(per_page).offset((max(page, 1) - 1) * per_page))
+                              .limit(per_page).offset(offset))
     return list(rows), total or 0
 
 
-def members_of(group: Group) -> list[tuple[GroupMember, User]]:
-    """Owners, then managers, then members, each by name."""
+MEMBERS_PER_PAGE = 100
+
+
+def members_of(group: Group, page: int = 1,
+               per_page: int = MEMBERS_PER_PAGE) -> tuple[list[tuple[GroupMember, User]], int]:
+    """Owners, then managers, then members, each by name: a page of them, and how many pages
+    (a group may have thousands of members)."""
     order = sa.case((GroupMember.role == GroupRole.OWNER, 0),
                     (GroupMember.role == GroupRole.MANAGER, 1), else_=2)
-    return list(db.session.execute(
+    rows = list(db.session.execute(
         sa.select(GroupMember, User).join(User, User.id == GroupMember.user_id)
         .where(GroupMember.group_id == group.id, User.deleted_at.is_(None))
-        .order_by(order, User.display_name, User.id)))
+        .order_by(order, User.display_name, User.id)
+        .limit(per_page).offset((max(page, 1) - 1) * per_page)))
+    return rows, max(1, -(-(group.member_count or 0) // per_page))
 
 
 def find_visible(reader: User | None, slug: str) -> Group | None:

@@ -24,6 +24,8 @@ MESSAGES = {
     "groups.not_member": _l("This person is not a member of the group."),
     "groups.last_owner": _l("A group needs an owner: name another owner first."),
     "groups.invitations_limit": _l("You sent %(max)d invitations today: try again tomorrow."),
+    "groups.invited_today": _l("This address was already invited to the group today: try "
+                               "again tomorrow."),
     "groups.invitation_race": _l("This address was just invited by someone else."),
     "groups.invitation_gone": _l("This invitation has expired or was already used."),
     "groups.cover_empty": _l("Choose an image file."),

@@ -39,7 +39,12 @@ def erase(user: User) -> None:
     """On account deletion: the answers and the calendar feed go; a seat they held at an
     upcoming event goes to the first waiting."""
     events.forget_user(user.id)
+    past = list(db.session.scalars(sa.select(Rsvp.event_id).where(Rsvp.user_id == user.id)
+                                   .order_by(Rsvp.event_id)))
     db.session.execute(sa.delete(Rsvp).where(Rsvp.user_id == user.id))
+    db.session.flush()
+    for event_id in past:  # their counts follow (past events keep no waiting list to move)
+        events.recount(events.lock(db.session.get(Event, event_id)))
     db.session.execute(sa.delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
     db.session.flush()
 

@@ -20,6 +20,7 @@ from community.extensions import db
 from community.forms import ActionForm
 from community.groups import access
 from community.groups.models import Group, GroupRole, GroupVisibility
+from community.ids import query_int
 from community.meetups import covers, groups
 from community.meetups.blueprint import groups_bp as bp
 from community.meetups.forms_groups import (
@@ -285,8 +286,11 @@ def members(slug: str):
     """The members and their roles: for whoever sees the group's inside."""
     group = _group_or_404(slug)
     _require(access.sees_inside(current_user, group))
+    page = query_int("page", 1)
+    members, pages = groups.members_of(group, page)
     return render_template(
-        "groups/members.html", group=group, tab="members", members=groups.members_of(group),
+        "groups/members.html", group=group, tab="members", members=members, page=page,
+        pages=pages,
         manages=access.manages(current_user, group), owns=access.owns(current_user, group),
         action_form=ActionForm(), role_form=RoleForm(formdata=None), role_labels=ROLE_LABELS,
         has_badge=bool(_view_functions().get("groups.ambassadors")))

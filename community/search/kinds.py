@@ -138,13 +138,12 @@ def audience(reader, *, scope: int | None = None) -> Audience:
             asked[id(function)] = function(reader)
         return asked[id(function)]
 
-    scopes: list[tuple[int, str]] = []
+    scopes: dict[tuple[int, str], None] = {}  # ordered and deduplicated in O(1) a scope
     names: dict[str, dict[int, str]] = {}
     for kind in registered():
         for scope_id, name in ask(kind.scopes) if kind.scopes is not None else ():
             names.setdefault(kind.name, {})[scope_id] = name
-            if (scope_id, name) not in scopes:
-                scopes.append((scope_id, name))
+            scopes[(scope_id, name)] = None
     made: dict[tuple, Any] = {}  # one condition object per shared rule (and scope)
 
     def once(key: tuple, build: Callable[[], Any]) -> Any:
@@ -172,7 +171,7 @@ def audience(reader, *, scope: int | None = None) -> Audience:
                                  lambda c=condition: sa.and_(c, in_scopes([scope])))
         if condition is not None:
             conditions[kind.name] = condition
-    return Audience(conditions, scopes, names)
+    return Audience(conditions, list(scopes), names)
 
 
 def hit_urls(hits: Sequence[Hit]) -> list[str | None]:

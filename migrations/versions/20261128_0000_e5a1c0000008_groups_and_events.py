@@ -140,6 +140,7 @@ def upgrade():
         batch_op.add_column(sa.Column('role', sa.Enum('member', 'manager', 'owner', name='group_role', native_enum=False, create_constraint=True, length=20), server_default='member', nullable=False))
         batch_op.add_column(sa.Column('listed', sa.Boolean(), server_default=sa.true(), nullable=False))
         batch_op.add_column(sa.Column('shown_fields', sa.String(length=120), server_default='', nullable=False))
+        batch_op.add_column(sa.Column('search_text', sa.String(length=1100), server_default='', nullable=False))
         batch_op.add_column(sa.Column('ambassador', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.add_column(sa.Column('ambassador_since', sa.DateTime(), nullable=True))
 
@@ -160,8 +161,12 @@ def upgrade():
 
     op.create_index('ix_group_members_group_joined', 'group_members', ['group_id', 'joined_at'])
     op.create_index('ix_groups_visibility', 'groups', ['visibility'])
+    op.create_index('ix_groups_name', 'groups', ['name', 'id'])
+    op.create_index('ix_groups_category', 'groups', ['category_id'])
 
 def downgrade():
+    op.drop_index('ix_groups_category', table_name='groups')
+    op.drop_index('ix_groups_name', table_name='groups')
     op.drop_index('ix_groups_visibility', table_name='groups')
     op.drop_index('ix_group_members_group_joined', table_name='group_members')
 
@@ -184,6 +189,7 @@ def downgrade():
     with op.batch_alter_table('group_members', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('ck_group_members_group_role'), type_='check')
         batch_op.drop_column('ambassador_since')
+        batch_op.drop_column('search_text')
         batch_op.drop_column('ambassador')
         batch_op.drop_column('shown_fields')
         batch_op.drop_column('listed')

@@ -9,7 +9,9 @@ from urllib.parse import quote
 
 import pytest
 
+from community.accounts.models import User
 from community.extensions import db
+from community.groups import directory
 from community.groups.membership import GROUPS
 from community.groups.models import DirectoryProfile, GroupMember
 from tests import helpers
@@ -36,8 +38,9 @@ def world(app):
     bea = make_user(app, "Bea Builder", "bea@example.com")
     slug = make_group(app, owner.id, "Lyon Users", PRIVATE, members=[(bea.id, MEMBER)])
     with app.app_context():
-        db.session.add(DirectoryProfile(user_id=bea.id, company="Acme", location="Lyon"))
-        db.session.get(GroupMember, (GROUPS.find(slug).id, bea.id)).shown_fields = "company"
+        user = db.session.get(User, bea.id)
+        directory.save_profile(user, company="Acme", location="Lyon")
+        directory.set_choices(user, GROUPS.find(slug), listed=True, shown=["company"])
         db.session.commit()
     client = app.test_client()
     assert login(client, "bea@example.com").status_code == 302

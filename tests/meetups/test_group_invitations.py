@@ -97,6 +97,10 @@ def test_only_a_keyed_hash_of_the_address_is_kept_and_a_new_invitation_replaces_
     client = as_user(app, manager.email)
     invite(client, slug, "someone@example.com")
     first = invitation_path(outbox, "someone@example.com")
+    with app.app_context():  # a day later (an address is invited once a day per group)
+        db.session.execute(sa.update(GroupInvitation).values(
+            created_at=utcnow() - timedelta(days=1, seconds=1)))
+        db.session.commit()
     invite(client, slug, "SOMEONE@example.com")
     with app.app_context():
         rows = db.session.execute(sa.select(GroupInvitation)).scalars().all()
