@@ -84,8 +84,9 @@ class Group(db.Model):
 class GroupMember(db.Model):
     __tablename__ = "group_members"
     __table_args__ = (
-        # The directory and the member list walk a group's members by join date.
-        sa.Index("ix_group_members_group_joined", "group_id", "joined_at"),
+        # The directory walks a group's listed members by join date and counts them from
+        # the index alone; health reads a group's members by join date.
+        sa.Index("ix_group_members_group_joined", "group_id", "listed", "joined_at"),
     )
 
     group_id: Mapped[int] = mapped_column(

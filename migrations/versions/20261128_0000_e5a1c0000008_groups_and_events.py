@@ -159,7 +159,7 @@ def upgrade():
         batch_op.create_foreign_key('fk_groups_category_id', 'forum_categories', ['category_id'], ['id'], ondelete='SET NULL', use_alter=True)
         batch_op.create_foreign_key(batch_op.f('fk_groups_created_by_id_users'), 'users', ['created_by_id'], ['id'], ondelete='SET NULL')
 
-    op.create_index('ix_group_members_group_joined', 'group_members', ['group_id', 'joined_at'])
+    op.create_index('ix_group_members_group_joined', 'group_members', ['group_id', 'listed', 'joined_at'])
     op.create_index('ix_groups_visibility', 'groups', ['visibility'])
     op.create_index('ix_groups_name', 'groups', ['name', 'id'])
     op.create_index('ix_groups_category', 'groups', ['category_id'])
