@@ -12,6 +12,7 @@ a group's invitations) lives in that domain.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -62,6 +63,24 @@ class Circles:
     def remove(self, circle: Any, user_id: int) -> bool:
         return bool(db.session.execute(sa.delete(self.member_model).where(
             self._circle_id == circle.id, self.member_model.user_id == user_id)).rowcount)
+
+    # ---- the invitation link (``invite_token``: whoever holds it may join) ----
+
+    def renew_link(self, circle: Any) -> str:
+        """A new secret link; the old one stops working. The domain checks who may."""
+        circle.invite_token = secrets.token_urlsafe(24)
+        db.session.flush()
+        return circle.invite_token
+
+    def clear_link(self, circle: Any) -> None:
+        circle.invite_token = None
+        db.session.flush()
+
+    def by_link(self, token: str | None) -> Any | None:
+        """The circle whose link this is, or None (a token longer than any we make: None)."""
+        if not token or len(token) > 64:
+            return None
+        return db.session.scalar(sa.select(self.model).where(self.model.invite_token == token))
 
     # ---- the membership condition other domains import ----
 

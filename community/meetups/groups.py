@@ -357,21 +357,16 @@ def decline_request(actor: User, group: Group, request_id: int) -> None:
 def renew_link(actor: User, group: Group) -> str:
     """A new secret link (the old one stops working); managers and owners."""
     require_role(actor, group, GroupRole.MANAGER)
-    group.invite_token = secrets.token_urlsafe(24)
-    db.session.flush()
-    return group.invite_token
+    return GROUPS.renew_link(group)
 
 
 def clear_link(actor: User, group: Group) -> None:
     require_role(actor, group, GroupRole.MANAGER)
-    group.invite_token = None
-    db.session.flush()
+    GROUPS.clear_link(group)
 
 
 def group_by_link(token: str) -> Group | None:
-    if not token or len(token) > 64:
-        return None
-    return db.session.scalar(sa.select(Group).where(Group.invite_token == token))
+    return GROUPS.by_link(token)
 
 
 def join_by_link(actor: User, group: Group) -> bool:

@@ -23,7 +23,6 @@ Rules (``access.py`` says who sees what):
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Iterable
 
 import sqlalchemy as sa
@@ -210,21 +209,16 @@ def require_role(actor: User | None, club: Club, at_least: ClubRole) -> None:
 def renew_invitation(actor: User, club: Club) -> str:
     """A new secret link (the old one stops working); managers and owners."""
     require_role(actor, club, ClubRole.MANAGER)
-    club.invite_token = secrets.token_urlsafe(24)
-    db.session.flush()
-    return club.invite_token
+    return CLUBS.renew_link(club)
 
 
 def clear_invitation(actor: User, club: Club) -> None:
     require_role(actor, club, ClubRole.MANAGER)
-    club.invite_token = None
-    db.session.flush()
+    CLUBS.clear_link(club)
 
 
 def club_by_invitation(token: str) -> Club | None:
-    if not token or len(token) > 64:
-        return None
-    return db.session.scalar(sa.select(Club).where(Club.invite_token == token))
+    return CLUBS.by_link(token)
 
 
 # ---- joining ----
