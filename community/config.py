@@ -134,6 +134,7 @@ class Config:
         self.RATELIMIT_SIGNUP = os.environ.get("RATELIMIT_SIGNUP", "5 per minute;20 per hour")
         self.RATELIMIT_RESET = os.environ.get("RATELIMIT_RESET", "5 per minute;10 per hour")
         self.RATELIMIT_REPORTS = os.environ.get("RATELIMIT_REPORTS", "10 per minute;100 per day")
+        self.RATELIMIT_AVATARS = os.environ.get("RATELIMIT_AVATARS", "10 per hour;30 per day")
         # The per-account brake on password guessing (community/accounts/brake.py): after this
         # many failures for one address in the window, browsers the account never logged in
         # from are refused; the owner's browsers are not.

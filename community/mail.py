@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from community.extensions import db
 
 log = logging.getLogger(__name__)
+_LINK = re.compile(r"https?://[^\s<>\"']+")
 # One sender thread per process: it starts with the first message, so in each server worker
 # (after the fork), and at exit Python waits for it to finish what it was handed.
 _sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mail")
@@ -119,4 +120,7 @@ def _send(message: EmailMessage) -> None:
     stem = re.sub(r"[^a-z0-9]+", "-", subject.lower()).strip("-")[:40]
     path = outbox / f"{time.time_ns()}-{stem}.eml"
     path.write_bytes(bytes(message))
-    log.warning("mail to %s written to %s (set MAIL_SERVER to send by SMTP)", to, path)
+    # The .eml wraps long lines (quoted-printable): the log gives each link whole, to click.
+    links = [link.rstrip(".,;:!?)") for link in _LINK.findall(message.get_content())]
+    log.warning("mail to %s written to %s (set MAIL_SERVER to send by SMTP)%s", to, path,
+                "".join(f"\n  link: {link}" for link in links))

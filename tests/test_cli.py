@@ -32,6 +32,32 @@ def test_create_admin_refuses_a_weak_password(app):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
 
 
+def test_create_admin_states_the_rules_and_asks_again_on_a_refused_password(app):
+    result = app.test_cli_runner().invoke(
+        args=["users", "create-admin", "--email", "root@example.com", "--name", "Root Admin"],
+        input=f"password1234\npassword1234\n{GOOD_PASSWORD}\n{GOOD_PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    assert "at least" in result.output  # the rules, before the first question
+    assert "This password is refused" in result.output and "common password" in result.output
+    assert "Administrator root-admin created." in result.output
+    assert login(app.test_client(), "root@example.com").status_code == 302
+
+
+def test_create_admin_asks_for_what_is_missing_and_refuses_a_bad_address(app):
+    result = app.test_cli_runner().invoke(
+        args=["users", "create-admin", "--password", GOOD_PASSWORD],
+        input="not-an-address\n")
+    assert result.exit_code != 0 and "E-mail address" in result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+    result = app.test_cli_runner().invoke(
+        args=["users", "create-admin", "--password", GOOD_PASSWORD],
+        input="root@example.com\nRoot Admin\n")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(User.display_name)) == "Root Admin"
+
+
 def test_set_role(app):
     make_user(app)
     result = app.test_cli_runner().invoke(args=["users", "set-role", "alice@example.com",

@@ -42,7 +42,7 @@ def _real_rows(app, admin_id: int, member_id: int) -> dict[str, dict[str, object
         qa.accept_answer(member, reply)
         entry = qa.promote_to_faq(admin, reply, "How do I export?", "Settings.", category)
         moderation.open_flag(member, "post", reply.id, "spam")
-        idea = ideas.create_idea(member, "Dark mode", "Please.", None, [])
+        idea = ideas.create_idea(member, "Dark mode", "Please.", None, [], author_vote=False)
         invitation, _token = invitations.create_invitation(admin)
         club, group = clubs.create("Acme", "acme"), groups.create("Readers", "readers")
         db.session.commit()

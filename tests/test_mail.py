@@ -17,6 +17,18 @@ def test_without_mail_server_messages_land_in_the_outbox(app, outbox):
     assert list(outbox.glob("*.eml"))[0].suffix == ".eml"
 
 
+def test_without_mail_server_the_log_gives_each_link_whole(app, outbox, caplog):
+    long_link = "https://cercle.example/confirm/" + "x" * 120 + "?next=%2Fideas"
+    with caplog.at_level("WARNING", logger="community.mail"), app.test_request_context():
+        send_mail_later("x@example.com", "Confirm", f"Open {long_link}\nor https://b.example/2.")
+        wait_for_background_mail()
+    [message] = read_outbox(outbox)
+    assert long_link not in list(outbox.glob("*.eml"))[0].read_text()  # the file wraps it
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert f"link: {long_link}\n" in logged + "\n"
+    assert "link: https://b.example/2\n" in logged + "\n"
+
+
 def test_with_mail_server_messages_go_by_smtp(make_app, outbox):
     with smtp_server() as server:
         app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.server_address[1],

@@ -10,7 +10,15 @@ LAYER = "accounts"  # docs/ARCHITECTURE.md: it imports only its layer and those 
 
 
 def init_app(app: Flask) -> None:
-    from community.accounts import activity, brake, context, data, views, views_settings  # noqa: F401
+    from community.accounts import (  # noqa: F401
+        activity,
+        avatars,
+        brake,
+        context,
+        data,
+        views,
+        views_settings,
+    )
     from community.accounts.blueprint import bp
     from community.accounts.cli import users
     from community.accounts.sessions import load_member
@@ -24,5 +32,6 @@ def init_app(app: Flask) -> None:
     data.register()
     data.register_exporter("activity", activity.export)
     data.register_eraser("activity", activity.erase)
+    avatars.init_app(app)  # pictures in the export and deletion; ``member_avatar``
     login_manager.user_loader(load_member)
     app.context_processor(context.for_templates)

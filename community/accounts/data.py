@@ -62,6 +62,8 @@ def _profile(user: User) -> dict:
         "locale": user.locale,
         "founding_number": user.founding_number,
         "created_at": _iso(user.created_at),
+        "last_seen_at": _iso(user.last_seen_at),
+        "previous_visit_at": _iso(user.previous_visit_at),
     }
 
 
@@ -107,6 +109,7 @@ def delete_account(user: User) -> None:
     sessions.end_all_sessions(user)
     user.handle = f"deleted-{user.id}"
     user.founding_number = None
+    user.last_seen_at = user.previous_visit_at = None
     user.deleted_at = utcnow()
     for eraser in registry.table("erasers").values():
         eraser(user)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     EmailField,
@@ -126,3 +127,9 @@ class LanguageForm(FlaskForm):
     lang = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
     next = HiddenField()
     submit = SubmitField(_l("Change"))
+
+
+class AvatarForm(FlaskForm):
+    picture = FileField(_l("Picture (PNG, JPEG, WebP or GIF; at most 1 MB)"),
+                        validators=[FileRequired(_l("Choose an image file."))])
+    submit = SubmitField(_l("Upload the picture"))

@@ -67,11 +67,19 @@ class User(UserMixin, db.Model):
     trust_level_locked: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     days_visited: Mapped[int] = mapped_column(default=0, server_default="0")
     last_visit_on: Mapped[date | None]
+    # Visits, as Discourse counts them (core/visits.py): the last request, noted at most once
+    # an hour; a new visit starts after an hour or more without one, and the home shows what is
+    # new since the previous visit's last noted moment (None: the first visit, the last 7 days).
+    last_seen_at: Mapped[datetime | None]
+    previous_visit_at: Mapped[datetime | None]
     suspended_at: Mapped[datetime | None]
     weight_reduced: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # E-mail copies of notifications: "instant", "daily" (digest) or "off".
     email_digest: Mapped[str] = mapped_column(sa.String(10), default="daily",
                                               server_default="daily")
+    # The uploaded avatar's version (accounts/avatars.py): 0 means none (generated initials);
+    # each upload draws a new random one, which the picture's cached address carries.
+    avatar_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     deleted_at: Mapped[datetime | None]
 
@@ -171,3 +179,16 @@ class Invitation(db.Model):
         if self.expires_at <= utcnow():
             return "expired"
         return "open"
+
+
+class MemberAvatar(db.Model):
+    """A member's uploaded picture, re-encoded (a small square PNG, metadata stripped) and kept
+    in the database so every worker serves the same bytes without shared storage."""
+
+    __tablename__ = "member_avatars"
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    mimetype: Mapped[str] = mapped_column(sa.String(20))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -7,6 +7,7 @@ import re
 import secrets
 
 from flask import (
+    Response,
     abort,
     current_app,
     flash,
@@ -23,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from community import database
 from community.accounts import (
+    avatars,
     brake,
     context,
     invitations,
@@ -45,6 +47,7 @@ from community.security import keyed_hash, safe_next
 # tell them apart), and it names nobody.
 SIGNED_UP = "signed-up"
 HANDLE = re.compile(r"[a-z0-9-]{1,40}")
+AVATAR_CACHE_SECONDS = 365 * 24 * 3600
 
 
 def note_session_use():
@@ -235,7 +238,26 @@ def profile(handle: str):
     if user.is_deleted:
         abort(404)
     return render_template("accounts/profile.html", user=user,
-                           sections=profiles.sections_for(user, current_user))
+                           sections=profiles.sections_for(user, current_user),
+                           activity=profiles.recent_activity(user, current_user))
+
+
+@bp.route("/u/<handle>/avatar-<int:version>.png")
+def avatar(handle: str, version: int):
+    """A member's picture, cached for a year (its address changes with each new picture)."""
+    if not HANDLE.fullmatch(handle):
+        abort(404)
+    user = db.first_or_404(db.select(User).where(User.handle == handle))
+    if user.avatar_version > 0 and version != user.avatar_version and not user.is_deleted:
+        return redirect(url_for("accounts.avatar", handle=handle, version=user.avatar_version))
+    png = avatars.avatar_of(user, version)
+    if png is None:
+        abort(404)
+    response = Response(png, mimetype="image/png")
+    response.cache_control.max_age = AVATAR_CACHE_SECONDS
+    response.cache_control.immutable = True
+    response.cache_control.public = True  # shown beside public posts, as the profile is
+    return response
 
 
 @bp.route("/verify/resend", methods=["POST"])

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
-from community.accounts import data, invitations, service, sessions
+from community.accounts import avatars, data, invitations, service, sessions
 from community.accounts.blueprint import bp
 from community.accounts.decorators import verified_required
 from community.accounts.forms import (
+    AvatarForm,
     ChangeEmailForm,
     ChangePasswordForm,
     DeleteAccountForm,
@@ -21,14 +22,16 @@ from community.accounts.forms import (
 )
 from community.accounts.passwords import verify_password
 from community.accounts.views import REMEMBER_COOKIE, log_in
-from community.extensions import db
+from community.extensions import db, limiter
 from community.forms import ActionForm
+from community.refusals import Refused, carry_out
 
 
 def _settings_page(status=200, **forms):
     forms.setdefault("profile_form", ProfileForm(obj=current_user))
     forms.setdefault("email_form", ChangeEmailForm())
     forms.setdefault("password_form", ChangePasswordForm())
+    forms.setdefault("avatar_form", AvatarForm(formdata=None))
     page = render_template("accounts/settings.html", action_form=ActionForm(), **forms)
     return page, status
 
@@ -47,6 +50,41 @@ def settings():
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("accounts.settings"))
     return _settings_page(422 if form.is_submitted() else 200, profile_form=form)
+
+
+def _uploader() -> str:
+    """The upload limit's key: the member (the route requires a login)."""
+    return f"member:{current_user.id}"
+
+
+@bp.route("/settings/avatar", methods=["POST"])
+@login_required
+@limiter.limit(lambda: current_app.config.get("RATELIMIT_AVATARS", avatars.RATE_LIMIT),
+               key_func=_uploader, scope="avatar-upload")
+def avatar_upload():
+    """Replace the member's picture: refused with the reason beside the field, nothing kept."""
+    form = AvatarForm()
+    if form.validate_on_submit():
+        try:
+            avatars.set_avatar(current_user, current_user,
+                               form.picture.data.read(avatars.MAX_BYTES + 1))
+        except Refused as refusal:
+            db.session.rollback()
+            form.picture.errors = [refusal.message]
+        else:
+            db.session.commit()
+            flash(_("Your picture is saved."), "success")
+            return redirect(url_for("accounts.settings", _anchor="avatar"))
+    return _settings_page(422, avatar_form=form)
+
+
+@bp.route("/settings/avatar/remove", methods=["POST"])
+@login_required
+def avatar_remove():
+    """Go back to the generated initials."""
+    carry_out(lambda: avatars.remove_avatar(current_user, current_user),
+              _("Your picture is removed: your initials show instead."))
+    return redirect(url_for("accounts.settings", _anchor="avatar"))
 
 
 @bp.route("/settings/email", methods=["POST"])

@@ -1,4 +1,4 @@
-"""Site-wide pages: home, health check, language switch."""
+"""Site-wide pages: home, health check, language switch; and the hook noting members' visits."""
 
 from __future__ import annotations
 
@@ -9,21 +9,55 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_login import current_user
+from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
+from markupsafe import Markup
 
+from community import database, home
 from community.accounts.forms import LanguageForm
+from community.core import landing, visits
 from community.core.blueprint import bp
 from community.extensions import db
 from community.i18n import LANG_COOKIE
 from community.security import safe_next
+from community.timeutil import utcnow
 
 
 @bp.route("/")
 def index():
-    """The home page."""
-    return render_template("core/index.html")
+    """The home page: what is new for a member since their last visit; for a visitor, the
+    landing page with the latest public activity."""
+    if current_user.is_authenticated:
+        reader = current_user._get_current_object()
+        since = visits.since(reader)
+        return render_template("core/member_home.html", since=since,
+                               first_visit=visits.is_first_visit(reader),
+                               sections=home.sections_for(reader, since))
+    activity = landing.rendered(str(get_locale()), lambda: render_template(
+        "core/_public_activity.html",
+        sections=home.sections_for(None, utcnow() - visits.FIRST_VISIT_WINDOW)))
+    return render_template("core/index.html", activity=Markup(activity))
+
+
+def note_member_visit() -> None:
+    """Before each request (``core.init_app`` registers it): note a signed-in member's
+    activity, at most once an hour, starting a new visit after an hour without any
+    (``core/visits.py``). Only where someone may be logged in, so a visitor's request is
+    unchanged; given up when it loses a race with another writer (the next request notes it)."""
+    if request.endpoint in (None, "static") or (
+        "_user_id" not in session and REMEMBER_COOKIE not in request.cookies
+    ) or not current_user.is_authenticated or not visits.is_due(current_user):
+        return
+    database.best_effort(_note_visit, db.session.rollback)
+
+
+def _note_visit() -> None:
+    if visits.note_visit(current_user._get_current_object()):
+        db.session.commit()
 
 
 @bp.route("/healthz")

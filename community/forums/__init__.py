@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
 
     from community.accounts import profiles
     from community.forums import (  # noqa: F401  (tables, routes)
+        activity,
         export,
         models,
         notices,
@@ -34,7 +35,10 @@ def init_app(app: Flask) -> None:
     notices.register()  # replies, mentions, accepted answers
     searching.register()  # topics, replies, FAQ entries
     trust_sources.register()  # texts of posts, replies and helpful marks between members
+    activity.register()  # topics and replies in the profile's recent activity
     profiles.register_section(profiles.Section("forums", "forums/_profile.html",
                                                views.profile_section))
     register_link(Link("forums.index", _l("Forums"), 10))
     register_link(Link("forums.faq", _l("FAQ"), 30))
+    from community.forums import home  # its sections of the home page (community/home.py)
+    home.register()

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from community import database
 from community.accounts.decorators import verified_required
@@ -14,7 +15,7 @@ from community.forms import ActionForm
 from community.forums import access, qa, queries, service
 from community.forums.blueprint import bp
 from community.forums.forms import EditForm, FlagForm, ReplyForm, TopicForm
-from community.forums.models import ForumCategory, Post, WatchLevel
+from community.forums.models import ForumCategory, Post, Topic, WatchLevel
 from community.forums.pages import (
     category_or_404,
     post_or_404,
@@ -23,6 +24,7 @@ from community.forums.pages import (
     topic_url,
 )
 from community.ids import query_int, to_int
+from community.moderation import hidden
 from community.moderation import service as moderation
 from community.refusals import Refused, carry_out
 from community.text import render_markdown
@@ -82,7 +84,7 @@ def create():
 @bp.route("/t/<int:topic_id>-<slug>")
 def topic(topic_id: int, slug: str | None = None):
     """A topic's page of posts; members' reading position moves forward."""
-    topic = topic_or_404(topic_id)
+    topic = _topic_for_reader(topic_id)
     if topic.merged_into_id:
         return redirect(url_for("forums.topic", topic_id=topic.merged_into_id), 301)
     page = min(query_int("page", 1), queries.page_count(topic))
@@ -98,6 +100,7 @@ def topic(topic_id: int, slug: str | None = None):
         # Reading never waits for writers: if the position loses a race, the next visit moves it.
         database.best_effort(mark_read, db.session.rollback)
     posts = queries.topic_posts(topic, page)
+    moderator = access.is_moderator(current_user)
     return render_template(
         "forums/topic.html", topic=topic, posts=posts, page=page,
         pages=queries.page_count(topic), reply_form=ReplyForm(), action_form=ActionForm(),
@@ -105,7 +108,40 @@ def topic(topic_id: int, slug: str | None = None):
         watching=service.watch_level(current_user, topic=topic),
         may_accept=qa.may_accept(current_user, topic),
         actions={p.id: service.allowed_actions(current_user, p) for p in posts},
-        moderator=access.is_moderator(current_user))
+        moderator=moderator, answer=_accepted_answer(topic),
+        **_hidden_reasons(topic, posts, moderator))
+
+
+def _topic_for_reader(topic_id: int) -> Topic:
+    """``topic_or_404``, except that the author of a topic a moderator hid may still open it
+    (to read why it was hidden)."""
+    found = db.get_or_404(Topic, topic_id)
+    if (found.hidden and found.deleted_at is None and current_user.is_authenticated
+            and found.author_id == current_user.id and access.can_see(current_user,
+                                                                      found.category)):
+        return found
+    return topic_or_404(topic_id)
+
+
+def _accepted_answer(topic: Topic) -> Post | None:
+    """The accepted answer of a solved question, with its author (one query), if visible."""
+    if not topic.accepted_post_id:
+        return None
+    answer = db.session.scalar(sa.select(Post).where(Post.id == topic.accepted_post_id)
+                               .options(joinedload(Post.author)))
+    return answer if answer is not None and answer.is_visible else None
+
+
+def _hidden_reasons(topic: Topic, posts: list[Post], moderator: bool) -> dict:
+    """Why the moderators hid the topic or posts, for their authors and the moderators only
+    (``topic_reason``, and ``post_reasons`` by post id): others see that they are hidden."""
+    reader = current_user.id if current_user.is_authenticated else None
+    mine = [p.id for p in posts if p.hidden and p.deleted_at is None
+            and (moderator or (reader and p.author_id == reader))]
+    topic_reason = None
+    if topic.hidden and (moderator or (reader and topic.author_id == reader)):
+        topic_reason = hidden.hide_reason("topic", topic.id)
+    return {"topic_reason": topic_reason, "post_reasons": hidden.hide_reasons("post", mine)}
 
 
 @bp.route("/p/<int:post_id>")
@@ -116,9 +152,13 @@ def post(post_id: int):
 
 
 def _quote(post: Post) -> str:
-    author = post.author.handle if post.author else _("deleted member")
-    lines = "\n".join(f"> {line}" for line in post.body_md.splitlines())
-    return f"@{author} {_('wrote:')}\n{lines}\n\n"
+    """The quoted post as Markdown: a blockquote opening with "@handle wrote:" linking to the
+    post, which ``text.quotes`` marks so it shows as a quote with its author."""
+    author = post.author
+    who = f"@{author.handle}" if author and not author.is_deleted else _("deleted member")
+    cite = f"> {who} [{_('wrote:')}]({url_for('forums.post', post_id=post.id)})"
+    lines = "\n".join(f"> {line}".rstrip() for line in post.body_md.splitlines())
+    return f"{cite}\n>\n{lines}\n\n"
 
 
 @bp.route("/t/<int:topic_id>/reply", methods=["GET", "POST"])

@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     from community.accounts import standing
     from community.accounts.models import Role
     from community.ideas import (  # noqa: F401 (routes)
+        activity,
         export,
         models,
         notices,
@@ -23,8 +24,10 @@ def init_app(app: Flask) -> None:
         subjects,
         trust_sources,
         views,
+        views_categories,
         views_member,
         views_team,
+        views_vote,
     )
     from community.ideas.blueprint import bp
     from community.ideas.cli import ideas_cli
@@ -40,6 +43,7 @@ def init_app(app: Flask) -> None:
     searching.register()  # ideas by title and description
     trust_sources.register()  # texts of ideas and comments, votes for others' ideas
     subjects.register()  # ideas and comments in the moderation queue and the report page
+    activity.register()  # ideas in the profile's recent activity
     standing.register_reweigher("ideas", service.reweigh_members)  # votes and priorities
     register_discounted_counter("ideas", queries.discounted_votes)  # the public /trust page
     register_link(Link("ideas.index", _l("Ideas"), 20))
@@ -48,3 +52,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["status_label"] = status_label
     app.jinja_env.globals["importance_label"] = importance_label
     app.jinja_env.globals["idea_provenance"] = queries.provenance  # the idea page's line
+    from community.ideas import home  # its sections of the home page (community/home.py)
+    home.register()

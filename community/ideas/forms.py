@@ -7,6 +7,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    HiddenField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -72,6 +73,13 @@ class VoteForm(FlaskForm):
                         filters=[strip, crlf],
                         validators=[optional(), length(1000), PlainText(multiline=True)])
     submit = SubmitField(_l("Vote"))
+
+
+class QuickVoteForm(FlaskForm):
+    """The one-click vote button (cast or withdraw): its CSRF token and where to come back to
+    (``next``, which the view checks with ``security.safe_next``)."""
+
+    next = HiddenField()
 
 
 def _idea_ids(form, field):

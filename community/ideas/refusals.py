@@ -25,6 +25,12 @@ MESSAGES = {
     "ideas.bad_target": _l("Choose another idea to merge into."),
     "ideas.not_shipped": _l("Only the idea's voters can answer, once it shipped."),
     "ideas.not_a_voter": _l("Only the idea's voters can answer, once it shipped."),
+    # Categories (categories.py)
+    "ideas.category_taken": _l("Another category already has this name (or one that reads "
+                               "the same)."),
+    "ideas.category_not_empty": _l("This category is not empty (ideas in it: %(num)d). Choose "
+                                   "a category to move them to."),
+    "ideas.category_same": _l("Choose another category to move the ideas to."),
 }
 
 

@@ -39,6 +39,8 @@ from community.timeutil import utcnow
 from community.trust import levels, onwrite, weights
 from community.trust.voters import voter_facts
 
+AUTHOR_IMPORTANCE = 2  # "Important" (labels.IMPORTANCE_LABELS): the one-click vote too
+
 
 def idea_slug(title: str) -> str:
     """The readable part of an idea's URL (/ideas/42-dark-mode)."""
@@ -46,8 +48,12 @@ def idea_slug(title: str) -> str:
 
 
 def create_idea(author: User, title: str, body: str, category: Category | None,
-                tags: list[str]) -> Idea:
-    """Submit an idea (Markdown cooked and sanitized now); its author follows it."""
+                tags: list[str], *, author_vote: bool = True) -> Idea:
+    """Submit an idea (Markdown cooked and sanitized now); its author follows it and, as on
+    Fider and Canny, votes for it ("Important", changeable and withdrawable like any vote) in
+    the same transaction. The author's vote weighs what the trust rule says, like any vote,
+    and is no interaction for the trust scan (``trust_sources`` skips votes for one's own
+    idea). An unverified author (no page lets one submit) casts no vote."""
     idea = Idea(title=title, slug=idea_slug(title), body_md=body,
                 body_html=render_markdown(body), author_id=author.id,
                 category_id=category.id if category else None)
@@ -58,6 +64,8 @@ def create_idea(author: User, title: str, body: str, category: Category | None,
     similar.index_idea(idea)
     searching.index_idea(idea)
     follow(author, idea)
+    if author_vote and author.is_verified:
+        _new_vote(author, idea, AUTHOR_IMPORTANCE, None, utcnow())
     return idea
 
 
@@ -131,8 +139,13 @@ def _bump(idea_id: int, values: dict, sign: int) -> None:
     )
 
 
-def cast_vote(user: User, idea: Idea, importance: int, why: str | None) -> Vote:
-    """Vote for an idea, or change the importance and "why" of one's vote; follow the idea."""
+def cast_vote(user: User, idea: Idea, importance: int, why: str | None, *,
+              keep_existing: bool = False) -> Vote:
+    """Vote for an idea, or change the importance and "why" of one's vote; follow the idea.
+
+    With ``keep_existing`` (the one-click vote), a member who already voted keeps their vote
+    as it is (importance and why untouched), even when their two clicks race: clicking twice
+    never downgrades a refined vote."""
     if not user.is_verified:
         raise Refused("ideas.unverified")
     if idea.is_closed:
@@ -149,19 +162,12 @@ def cast_vote(user: User, idea: Idea, importance: int, why: str | None) -> Vote:
         if per_hour is not None and activity.count_since(
                 user.id, (ActivityKind.VOTE_CAST,), now - timedelta(hours=1)) >= per_hour:
             raise Refused("ideas.vote_rate", 429)  # the trust level's votes an hour
-        values = _vote_values(user, importance, now)
-        vote = Vote(idea_id=idea.id, user_id=user.id, importance=importance, why=why or None,
-                    created_at=now, **values)
-        try:
-            with db.session.begin_nested():
-                db.session.add(vote)
-        except IntegrityError:  # the same member's vote landed concurrently: update it
-            return cast_vote(user, idea, importance, why)
-        _bump(idea.id, values, +1)
-        follow(user, idea)
-        activity.record(user.id, ActivityKind.VOTE_CAST, ("idea", idea.id), importance)
-        onwrite.after_vote(("idea", idea.id), now)  # the burst counter (docs/TRUST.md)
+        vote = _new_vote(user, idea, importance, why, now)
+        if vote is None:  # the same member's vote landed concurrently: update it (or keep it)
+            return cast_vote(user, idea, importance, why, keep_existing=keep_existing)
         return vote
+    if keep_existing:
+        return existing
     if (existing.importance, existing.why) != (importance, why or None):
         activity.record(user.id, ActivityKind.VOTE_CHANGED, ("idea", idea.id), importance)
     _bump(idea.id, _values_of(existing), -1)
@@ -172,6 +178,25 @@ def cast_vote(user: User, idea: Idea, importance: int, why: str | None) -> Vote:
     db.session.flush()
     _bump(idea.id, values, +1)
     return existing
+
+
+def _new_vote(user: User, idea: Idea, importance: int, why: str | None,
+              now: datetime) -> Vote | None:
+    """Insert a member's first vote for an idea and add it to the counters (the rules were
+    checked by the caller); None if their vote landed concurrently (nothing written)."""
+    values = _vote_values(user, importance, now)
+    vote = Vote(idea_id=idea.id, user_id=user.id, importance=importance, why=why or None,
+                created_at=now, **values)
+    try:
+        with db.session.begin_nested():
+            db.session.add(vote)
+    except IntegrityError:
+        return None
+    _bump(idea.id, values, +1)
+    follow(user, idea)
+    activity.record(user.id, ActivityKind.VOTE_CAST, ("idea", idea.id), importance)
+    onwrite.after_vote(("idea", idea.id), now)  # the burst counter (docs/TRUST.md)
+    return vote
 
 
 def reweigh_members(user_ids) -> int:

@@ -1,4 +1,4 @@
-"""Ideas pages: list, submit (with similar ideas), detail, vote, unvote."""
+"""Ideas pages: list, submit (with similar ideas), detail. Votes: ``views_vote.py``."""
 
 from __future__ import annotations
 
@@ -23,7 +23,6 @@ from community.ideas.forms import IdeaForm, VoteForm
 from community.ideas.forms_triage import CommentForm, MergeForm, OutcomeForm, StatusForm
 from community.ideas.models import Idea, Status
 from community.ids import query_int
-from community.refusals import carry_out
 
 
 def _filters(categories) -> queries.Filters:
@@ -117,32 +116,3 @@ def detail(idea_id: int, slug: str | None = None):
         status_form=StatusForm(status=idea.status.value), merge_form=MergeForm(),
         comment_form=CommentForm(), outcome_form=OutcomeForm(),
     )
-
-
-@bp.route("/ideas/<int:idea_id>/vote", methods=["POST"])
-@verified_required
-def vote(idea_id: int):
-    """Vote, or change the importance of one's vote."""
-    idea = db.get_or_404(Idea, idea_id)
-    form = VoteForm()
-    if not form.validate_on_submit():
-        flash(_("Your vote was not saved: %(reason)s",
-                reason=" ".join(str(e) for errors in form.errors.values() for e in errors)),
-              "error")
-        return redirect(url_for("ideas.detail", idea_id=idea.id, slug=idea.slug))
-    carry_out(lambda: service.cast_vote(current_user, idea, int(form.importance.data),
-                                        form.why.data),
-              _("Your vote is saved. You follow this idea."))
-    return redirect(url_for("ideas.detail", idea_id=idea.id, slug=idea.slug))
-
-
-@bp.route("/ideas/<int:idea_id>/unvote", methods=["POST"])
-@verified_required
-def unvote(idea_id: int):
-    """Withdraw one's vote."""
-    idea = db.get_or_404(Idea, idea_id)
-    if service.remove_vote(current_user, idea):
-        db.session.commit()
-        flash(_("Your vote is withdrawn."), "info")
-    return redirect(url_for("ideas.detail", idea_id=idea.id, slug=idea.slug))
-

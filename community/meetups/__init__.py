@@ -57,3 +57,5 @@ def init_app(app: Flask) -> None:
         event_when=when_text,  # an event's time, in its own zone
         group_tabs=group_tabs,  # the group pages' tab bar
         group_visibility_label=lambda group: str(VISIBILITY_LABELS[group.visibility]))
+    from community.meetups import home  # its sections of the home page (community/home.py)
+    home.register()

@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
     from community.accounts.models import Role
     from community.moderation import (  # noqa: F401  (routes)
         actions,
+        hidden,
         refusals,
         service,
         views,
@@ -40,3 +41,6 @@ def init_app(app: Flask) -> None:
     # "Report" links on any page: {{ report_url("idea", idea.id) }} (an app built without
     # moderation has no such global: templates below it test ``report_url is defined``).
     app.jinja_env.globals["report_url"] = views_report.report_url
+    # Why a moderator hid something, for pages that show it to its author and the moderators:
+    # {{ hide_reason("review", review.id) }} (issue #15).
+    app.jinja_env.globals["hide_reason"] = hidden.hide_reason

@@ -116,6 +116,15 @@ def recent(user: User, limit: int = 50) -> list[Item]:
         .order_by(Notification.id.desc()).limit(limit))))
 
 
+def mark_read(user: User, ids: list[int]) -> None:
+    """Mark these notifications of ``user`` read (those the page showed)."""
+    if ids:
+        db.session.execute(sa.update(Notification).where(
+            Notification.user_id == user.id, Notification.id.in_(ids),
+            Notification.read_at.is_(None)).values(read_at=utcnow())
+            .execution_options(synchronize_session=False))
+
+
 def mark_all_read(user: User) -> None:
     db.session.execute(sa.update(Notification).where(
         Notification.user_id == user.id, Notification.read_at.is_(None)).values(read_at=utcnow()))

@@ -16,10 +16,17 @@ from community.notify.forms import DigestForm
 @bp.route("/notifications")
 @login_required
 def index():
-    """What happened to the ideas and topics I follow (what I may still see)."""
-    return render_template("notify/index.html", notifications=service.recent(current_user),
+    """What happened to the ideas and topics I follow (what I may still see). Opening the page
+    marks what it shows as read, as Discourse does; this once they still stand out as new."""
+    notifications = service.recent(current_user)
+    unread = {n.id for n, _shown in notifications if n.read_at is None}
+    service.mark_read(current_user, list(unread))  # the header's badge, rendered next, sees it
+    page = render_template("notify/index.html", notifications=notifications, unread=unread,
                            action_form=ActionForm(),
                            digest_form=DigestForm(email_digest=current_user.email_digest))
+    if unread:
+        db.session.commit()
+    return page
 
 
 @bp.route("/notifications/read", methods=["POST"])

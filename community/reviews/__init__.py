@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     from community.accounts.models import Role
     from community.navigation import Link, register_link, with_role
     from community.reviews import (  # noqa: F401  (tables, routes)
+        activity,
         export,
         models,
         queries,
@@ -38,6 +39,7 @@ def init_app(app: Flask) -> None:
     standing.register_reweigher("reviews", service.reweigh_authors)
     register_discounted_counter("reviews", queries.discounted_reviews)  # the public /trust page
     trust_sources.register()  # ratings, texts and helpful marks for the trust scan
+    activity.register()  # reviews in the profile's recent activity
     profiles.register_section(profiles.Section("reviews", "reviews/_profile.html",
                                                export.profile_section))
     register_link(Link("reviews.index", _l("Reviews"), 35))

@@ -44,3 +44,5 @@ def init_app(app: Flask) -> None:
                                  roadmap_where=roadmap_items.where_of,
                                  roadmap_status=roadmap_items.status_of,
                                  roadmap_excerpt=roadmap_items.excerpt)
+    from community.roadmap import home  # its sections of the home page (community/home.py)
+    home.register()

@@ -20,7 +20,7 @@ half a million posts as fast as a rare one: nothing ranks or counts every match.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -46,6 +46,11 @@ class SearchPage:
     page: int
     has_next: bool
     searched: bool  # False when the query held no word to look for (empty, short, symbols)
+    # With ``count_kinds``: how many of the CANDIDATES newest matches each kind holds, over
+    # every kind the reader may see (whatever ``kinds`` asked), and whether the cap was reached
+    # (then the counts are lower bounds).
+    by_kind: dict[str, int] = field(default_factory=dict)
+    capped: bool = False
 
 
 def _registered(kind: str) -> search_kinds.SearchKind:
@@ -204,36 +209,91 @@ def _postgresql_candidates(groups, conditions):
 
 def search(query: str, visible: Mapping[str, Any], *, author_id: int | None = None,
            solved: bool | None = None, kinds: Iterable[str] | None = None, page: int = 1,
-           per_page: int = 20) -> SearchPage:
+           per_page: int = 20, count_kinds: bool = False) -> SearchPage:
     """Documents matching every word of ``query`` (either stem), best first (id descending on
     a tie), filtered; never a document of a kind absent from ``visible`` or outside its
     condition there (``visible`` = ``kinds.audience(reader, scope=...).conditions``: kind ->
     SQL condition on SearchDocument, True for all, None or False for none). ``kinds``: only
-    those. ``page`` is capped at ``MAX_PAGE``; ``has_next`` comes from one extra row."""
+    those. ``page`` is capped at ``MAX_PAGE``; ``has_next`` comes from one extra row.
+
+    ``count_kinds``: also count the matches per kind (``by_kind``, ``capped``). Searching every
+    kind, the counts ride on the same query (window sums over its candidates, which it ranks
+    anyway); narrowed to some kinds, or past the last page, one more query counts them."""
     page = min(max(1, page or 1), MAX_PAGE)
     per_page = min(max(1, per_page), MAX_PER_PAGE)
     groups = terms.query_groups(query or "")
     sqlite = db.session.get_bind().dialect.name == "sqlite"
     conditions = _filters(visible, author_id, solved, kinds, sqlite=sqlite)
     if not groups or conditions is None:
-        return SearchPage([], page, False, searched=bool(groups))
-    if sqlite:
-        candidates, score = _sqlite_candidates(groups, conditions)
-    else:
-        candidates, score = _postgresql_candidates(groups, conditions)
-        before = db.session.scalar(sa.text("SHOW max_parallel_workers_per_gather"))
-        db.session.execute(sa.text("SET LOCAL max_parallel_workers_per_gather = 0"))
+        by_kind, capped = {}, False
+        if count_kinds and groups and kinds is not None:
+            with _serial(sqlite):
+                by_kind, capped = _kind_counts(groups, visible, author_id, solved, sqlite)
+        return SearchPage([], page, False, searched=bool(groups), by_kind=by_kind,
+                          capped=capped)
+    names = sorted(k for k, c in visible.items() if c is not None and c is not False) \
+        if count_kinds and kinds is None else []
+    by_kind, capped = {}, False
+    with _serial(sqlite):
+        candidates, score = _candidates(groups, conditions, sqlite)
+        sums = [sa.func.sum(sa.case((SearchDocument.kind == name, 1), else_=0)).over()
+                for name in names]
+        extra = [sa.func.count().over(), *sums] if names else []
+        rows = db.session.execute(
+            sa.select(SearchDocument, score.label("score"), *extra)
+            .join(candidates, SearchDocument.id == candidates.c.id)
+            .order_by(sa.literal_column("score").desc(), SearchDocument.id.desc())
+            .limit(per_page + 1).offset((page - 1) * per_page)).all()
+        if names and rows:
+            by_kind = {name: int(rows[0][3 + i] or 0) for i, name in enumerate(names)}
+            capped = rows[0][2] >= CANDIDATES
+        elif names and page == 1:
+            by_kind = dict.fromkeys(names, 0)  # nothing matched at all
+        elif count_kinds:  # narrowed to some kinds, or past the last page
+            by_kind, capped = _kind_counts(groups, visible, author_id, solved, sqlite)
+    hits = [_hit(row[0], row[1], groups) for row in rows[:per_page]]
+    return SearchPage(hits, page, len(rows) > per_page, searched=True, by_kind=by_kind,
+                      capped=capped)
+
+
+def _candidates(groups, conditions, sqlite: bool):
+    return (_sqlite_candidates if sqlite else _postgresql_candidates)(groups, conditions)
+
+
+class _serial:
+    """On PostgreSQL, plan the statements inside without parallel workers (see
+    :func:`_postgresql_candidates`), then restore the setting."""
+
+    def __init__(self, sqlite: bool) -> None:
+        self.sqlite, self.before = sqlite, None
+
+    def __enter__(self):
+        if not self.sqlite:
+            self.before = db.session.scalar(sa.text("SHOW max_parallel_workers_per_gather"))
+            db.session.execute(sa.text("SET LOCAL max_parallel_workers_per_gather = 0"))
+        return self
+
+    def __exit__(self, kind, *_) -> None:
+        if not self.sqlite and kind is None:  # (a failed query rolls the setting back)
+            db.session.execute(sa.text(
+                "SELECT set_config('max_parallel_workers_per_gather', :before, true)"),
+                {"before": self.before})
+
+
+def _kind_counts(groups, visible: Mapping[str, Any], author_id: int | None,
+                 solved: bool | None, sqlite: bool) -> tuple[dict[str, int], bool]:
+    """Matches per kind among the CANDIDATES newest, over every kind in ``visible``; and
+    whether the cap was reached. Run it inside ``_serial``."""
+    conditions = _filters(visible, author_id, solved, None, sqlite=sqlite)
+    if conditions is None:
+        return {}, False
+    candidates, _ = _candidates(groups, conditions, sqlite)
     rows = db.session.execute(
-        sa.select(SearchDocument, score.label("score"))
+        sa.select(SearchDocument.kind, sa.func.count())
         .join(candidates, SearchDocument.id == candidates.c.id)
-        .order_by(sa.literal_column("score").desc(), SearchDocument.id.desc())
-        .limit(per_page + 1).offset((page - 1) * per_page)).all()
-    if not sqlite:  # (a failed query rolls the transaction, and the setting, back)
-        db.session.execute(sa.text(
-            "SELECT set_config('max_parallel_workers_per_gather', :before, true)"),
-            {"before": before})
-    hits = [_hit(document, score, groups) for document, score in rows[:per_page]]
-    return SearchPage(hits, page, len(rows) > per_page, searched=True)
+        .group_by(SearchDocument.kind)).all()
+    counts = {kind: int(n) for kind, n in rows}
+    return counts, sum(counts.values()) >= CANDIDATES
 
 
 def _hit(document: SearchDocument, score: float, groups) -> Hit:

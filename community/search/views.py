@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import render_template, request
+from flask import render_template, request, url_for
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from community.accounts.models import User
@@ -44,6 +46,41 @@ def _criteria() -> Criteria:
     )
 
 
+@dataclass(frozen=True)
+class Tab:
+    """One kind of result above the hits: its label, how many match, and the search narrowed
+    to it ("" for everything)."""
+
+    kind: str
+    label: str
+    count: str  # "" when unknown, "2,000+" when the count reached the cap
+    url: str
+    current: bool
+
+
+def _count(n: int, capped: bool) -> str:
+    if capped and not n:
+        return ""
+    return format_decimal(n) + ("+" if capped else "")
+
+
+def kind_tabs(criteria: Criteria, results: service.SearchPage, visible) -> list[Tab]:
+    """Everything, then each kind the reader may search (in registration order) that holds a
+    match, or is the one chosen, or may hold older ones (the counts reached the cap)."""
+    args = {"q": criteria.q, "category": criteria.category_id,
+            "author": criteria.author or None, "solved": criteria.solved or None}
+    counts, capped = results.by_kind, results.capped
+    tabs = [Tab("", _("Everything"), _count(sum(counts.values()), capped),
+                url_for("search.index", **args), not criteria.kind)]
+    for kind in kinds.registered():
+        n = counts.get(kind.name, 0)
+        if kind.name in visible and (n or capped or kind.name == criteria.kind):
+            tabs.append(Tab(kind.name, str(kind.label), _count(n, capped),
+                            url_for("search.index", kind=kind.name, **args),
+                            kind.name == criteria.kind))
+    return tabs
+
+
 def hit_url(hit: Hit) -> str | None:
     """Where a hit leads (its kind says: a topic, a reply's permalink, an idea...)."""
     return kinds.hit_urls([hit])[0]
@@ -65,7 +102,7 @@ def index():
     results = service.search(
         criteria.q, audience.conditions, author_id=_author_id(criteria.author),
         solved=SOLVED.get(criteria.solved), kinds=[criteria.kind] if criteria.kind else None,
-        page=criteria.page, per_page=PER_PAGE)
+        page=criteria.page, per_page=PER_PAGE, count_kinds=True)
     author_ids = {h.author_id for h in results.hits if h.author_id is not None}
     authors = {u.id: u for u in db.session.scalars(
         sa.select(User).where(User.id.in_(author_ids)))} if author_ids else {}
@@ -75,4 +112,5 @@ def index():
         scope_names=audience.scope_names, authors=authors, kinds=registered,
         by_name={k.name: k for k in registered},
         hits=list(zip(results.hits, kinds.hit_urls(results.hits), strict=True)),
+        tabs=kind_tabs(criteria, results, audience.conditions) if results.searched else [],
         min_word=terms.MIN_WORD)

@@ -18,6 +18,8 @@ from bleach.linkifier import LinkifyFilter
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from community.text.quotes import mark_quotes
+
 ALLOWED_TAGS = frozenset({
     "p", "br", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li", "a",
     "h3", "h4", "h5", "h6", "hr", "del",
@@ -51,7 +53,7 @@ def render_markdown(source: str) -> str:
         html = html.replace(f"<h{level}>", f"<h{level + 2}>").replace(
             f"</h{level}>", f"</h{level + 2}>"
         )
-    return sanitize_html(html)
+    return mark_quotes(sanitize_html(html))
 
 
 def slugify(text: str, max_length: int, fallback: str) -> str:

@@ -73,3 +73,71 @@ document.addEventListener("DOMContentLoaded", () => {
     form.submit();
   });
 });
+
+// Ideas: the one-click vote posts in place. The button is a real form (it works without this
+// file); here it is sent with fetch asking for JSON, and the answer's button and vote line
+// replace the old ones by id, without a reload. Anything else (a login that expired, an
+// unconfirmed address, a failed CSRF check) falls back to sending the form normally.
+document.addEventListener("DOMContentLoaded", () => {
+  if (!document.querySelector("form.vote-quick")) return;
+  const announcer = document.createElement("p");
+  announcer.className = "visually-hidden";
+  announcer.setAttribute("role", "status");
+  (document.querySelector("main") || document.body).append(announcer);
+
+  const sendNormally = (form) => {
+    const quick = document.createElement("input");
+    quick.type = "hidden";
+    quick.name = "quick";
+    quick.value = "1";
+    form.append(quick);
+    form.submit();
+  };
+
+  document.addEventListener("submit", async (event) => {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.classList.contains("vote-quick")) return;
+    event.preventDefault();
+    if (form.dataset.busy) return;
+    form.dataset.busy = "1";
+    const button = form.querySelector("button");
+    const hadFocus = document.activeElement === button;
+    if (button) button.setAttribute("aria-busy", "true");
+    const data = new FormData(form);
+    data.set("quick", "1");
+    data.set("view", form.dataset.view || "list");
+    let answer = null;
+    let response = null;
+    try {
+      response = await fetch(form.action, {
+        method: "POST", body: data, credentials: "same-origin", redirect: "manual",
+        headers: { Accept: "application/json" },
+      });
+      if ((response.headers.get("Content-Type") || "").includes("application/json")) {
+        answer = await response.json();
+      }
+    } catch (error) {
+      answer = null;
+    }
+    if (!answer || !answer.html) {
+      sendNormally(form);
+      return;
+    }
+    const parts = document.createElement("template");
+    parts.innerHTML = answer.html;
+    for (const part of [...parts.content.children]) {
+      const old = part.id && document.getElementById(part.id);
+      if (old) old.replaceWith(part);
+    }
+    const box = document.getElementById(`vote-box-${form.dataset.idea}`);
+    if (box && !answer.ok) {
+      const note = document.createElement("p");
+      note.className = "vote-message";
+      note.textContent = answer.message;
+      box.append(note);
+    }
+    const next = box && box.querySelector(".vote-button");
+    if (next && hadFocus) next.focus();
+    announcer.textContent = answer.message;
+  });
+});

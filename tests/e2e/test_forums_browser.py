@@ -210,7 +210,7 @@ def test_question_answered_accepted_promoted_to_faq_and_found_in_french(
         assert visitor.get_by_role("searchbox").first.input_value() == QUERY
         visitor.screenshot(path=shots / "07-search-fr.png", full_page=True)
 
-        hits = visitor.locator("ol.search-results li.idea-row")
+        hits = visitor.locator("ol.search-results li.search-hit")
         faq_hit = hits.filter(has=visitor.locator(f"a[href='/faq#faq-{entry_id}']"))
         assert faq_hit.count() == 1, hits.all_inner_texts()
         assert faq_hit.locator("a.hit-title").inner_text().strip() == FAQ_QUESTION

@@ -47,8 +47,10 @@ def burst(live_app):
     team = make_user(live_app, "Tess Team", "tess@example.com", role=Role.PRODUCT)
     with live_app.app_context():
         author = db.session.get(User, team.id)
-        dark = ideas.create_idea(author, "Dark mode", "Please add a dark theme.", None, [])
-        sync = ideas.create_idea(author, "Offline sync", "Work on the train.", None, [])
+        dark = ideas.create_idea(author, "Dark mode", "Please add a dark theme.", None, [],
+                                   author_vote=False)
+        sync = ideas.create_idea(author, "Offline sync", "Work on the train.", None, [],
+                                   author_vote=False)
         for n, member in enumerate(honest):
             ideas.cast_vote(db.session.get(User, member.id), dark, 3, None)
             if n == 0:

@@ -43,6 +43,7 @@ def test_member_writes_a_review_and_reads_the_product_page(
         browser, page, live_server, seeded, console_errors, tmp_path):
     page.set_viewport_size(PHONE)
     log_in(page, "ada@example.com")
+    page.locator("header summary").click()  # on a phone the menu folds into a disclosure
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Reviews").click()
     page.wait_for_url("**/products")
     page.get_by_role("link", name="Cercle Desktop").click()

@@ -8,12 +8,16 @@ from community.ideas.models import Idea
 
 
 def make_idea(app, author_id: int, title="Dark mode", body="Please add a dark theme.",
-              tags=()) -> int:
+              tags=(), *, author_vote: bool = False) -> int:
+    """An idea; by default a bare one, without its author's vote (``create_idea`` casts it, as
+    the submit page does, with ``author_vote=True``), so a test counts only the votes it
+    casts itself."""
     from community.accounts.models import User
 
     with app.app_context():
         author = db.session.get(User, author_id)
-        idea = service.create_idea(author, title, body, None, list(tags))
+        idea = service.create_idea(author, title, body, None, list(tags),
+                                   author_vote=author_vote)
         db.session.commit()
         return idea.id
 

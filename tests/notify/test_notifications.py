@@ -64,9 +64,10 @@ def test_a_topic_moved_into_a_club_leaves_outsiders_page_badge_and_digest(app, f
     assert moved.status_code == 302
     page = text(alice.get("/notifications"))
     assert TITLE not in page and "badge-count" not in page
+    member_page_badge = text(carol.get("/settings"))  # opening /notifications reads them
     member_page = text(carol.get("/notifications"))
     assert member_page.count(TITLE) == 2
-    assert 'aria-label="2 unread notifications"' in member_page
+    assert 'aria-label="2 unread notifications"' in member_page_badge
     _digest(app)
     assert mails_to(outbox, "alice@example.com") == []
     assert TITLE in _mail_texts(outbox, "carol@example.com")
@@ -78,9 +79,10 @@ def test_a_topic_moved_into_a_club_leaves_outsiders_page_badge_and_digest(app, f
 def test_a_deleted_post_takes_its_notification_away(app, watched):
     bob = as_member(app.test_client(), "bob@example.com")
     act(bob, f"/p/{watched['reply']}/delete", f"/t/{watched['topic']}")
+    page_badge = text(watched["alice"].get("/settings"))  # opening /notifications reads them
     page = text(watched["alice"].get("/notifications"))
     assert "replied in" not in page and "opened" in page
-    assert 'aria-label="1 unread notification"' in page
+    assert 'aria-label="1 unread notification"' in page_badge
 
 
 def test_the_title_shown_is_the_topics_title_now(app, watched, outbox):
@@ -140,10 +142,11 @@ def test_older_rows_with_a_frozen_title_follow_their_post(app, forum, watched):
             {"user_id": alice_id, "kind": kind, "subject_type": "post", "subject_id": post_id,
              "data": data} for kind, post_id, data in frozen])
         db.session.commit()
+    page_badge = text(watched["alice"].get("/settings"))  # opening /notifications reads them
     page = text(watched["alice"].get("/notifications"))
     assert f"Bob Doe replied in “{TITLE}”" in page
     assert "An old title" not in page and "Club-only pricing talk" not in page
-    assert 'aria-label="1 unread notification"' in page
+    assert 'aria-label="1 unread notification"' in page_badge
 
 
 def test_the_page_costs_the_same_for_few_or_many_notifications(app, forum, watched):
@@ -181,9 +184,22 @@ def test_a_registered_kind_is_worded_and_filtered_by_its_domain(app, forum, note
             service.notify([alice.id], "note", subject_type="note", subject_id=n, data={"n": n})
         db.session.commit()
     client = as_member(app.test_client(), "alice@example.com")
+    page_badge = text(client.get("/settings"))  # opening /notifications reads them
     notes.calls = 0
     page = text(client.get("/notifications"))
     assert [f"Note {n}" in page for n in range(1, 7)] == [False, True] * 3
     assert 'href="/notes/4"' in page
-    assert 'aria-label="3 unread notifications"' in page
-    assert notes.calls == 2  # once for the page, once for the badge: never once per row
+    assert 'aria-label="3 unread notifications"' in page_badge
+    assert notes.calls <= 2  # for the page and the badge at most: never once per row
+
+
+def test_opening_the_page_marks_what_it_shows_read_and_the_badge_follows(app, watched):
+    alice = watched["alice"]
+    assert 'aria-label="2 unread notifications"' in text(alice.get("/settings"))
+    first = text(alice.get("/notifications"))
+    assert first.count('class="unread"') == 2  # new this once, and said so
+    assert "badge-count" not in first  # the header already counts them read
+    assert "badge-count" not in text(alice.get("/settings"))
+    assert 'class="unread"' not in text(alice.get("/notifications"))
+    # only what was shown: Carol's stay unread until she looks
+    assert 'aria-label="2 unread notifications"' in text(watched["carol"].get("/settings"))

@@ -37,7 +37,8 @@ FORMULA = '=HYPERLINK("http://evil.example","click")'
 
 
 def _idea(author: User, title: str, *, status=Status.OPEN, days_ago=30) -> Idea:
-    idea = ideas.create_idea(author, title, f"Body of {title}.", None, [])
+    idea = ideas.create_idea(author, title, f"Body of {title}.", None, [],
+                             author_vote=False)
     idea.status = status
     idea.created_at = utcnow() - timedelta(days=days_ago + 5)
     idea.status_changed_at = utcnow() - timedelta(days=days_ago)

@@ -26,7 +26,7 @@ ESTABLISHED = {"trust_level": 2}
 
 def plain(response) -> str:
     """The page's text with its whitespace folded (what a reader sees)."""
-    return " ".join(text(response).split())
+    return " ".join(re.sub(r"<[^>]+>", " ", text(response)).split())
 
 
 def rows_of(page: str, caption: str) -> dict[str, str]:
