@@ -120,7 +120,9 @@ def _send(message: EmailMessage) -> None:
     stem = re.sub(r"[^a-z0-9]+", "-", subject.lower()).strip("-")[:40]
     path = outbox / f"{time.time_ns()}-{stem}.eml"
     path.write_bytes(bytes(message))
-    # The .eml wraps long lines (quoted-printable): the log gives each link whole, to click.
-    links = [link.rstrip(".,;:!?)") for link in _LINK.findall(message.get_content())]
+    # The .eml wraps long lines (quoted-printable): in development the log gives each link
+    # whole, to click. Never in production: links carry sign-in and reset tokens.
+    links = ([link.rstrip(".,;:!?)") for link in _LINK.findall(message.get_content())]
+             if cfg["CERCLE_ENV"] != "production" else [])
     log.warning("mail to %s written to %s (set MAIL_SERVER to send by SMTP)%s", to, path,
                 "".join(f"\n  link: {link}" for link in links))

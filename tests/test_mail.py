@@ -29,6 +29,15 @@ def test_without_mail_server_the_log_gives_each_link_whole(app, outbox, caplog):
     assert "link: https://b.example/2\n" in logged + "\n"
 
 
+def test_in_production_the_log_keeps_links_out(make_app, outbox, caplog):
+    app = make_app(CERCLE_ENV="production")
+    with caplog.at_level("WARNING", logger="community.mail"), app.test_request_context():
+        send_mail_later("x@example.com", "Reset", "Open https://cercle.example/reset/s3cr3t")
+        wait_for_background_mail()
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "written to" in logged and "s3cr3t" not in logged
+
+
 def test_with_mail_server_messages_go_by_smtp(make_app, outbox):
     with smtp_server() as server:
         app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.server_address[1],

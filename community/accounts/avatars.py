@@ -27,13 +27,13 @@ from PIL import Image
 
 from community import images
 from community.accounts import data
-from community.accounts.models import MemberAvatar, User
+from community.accounts.models import MemberAvatar, Role, User
 from community.extensions import db
 from community.refusals import Refused, register_messages
 from community.timeutil import iso, utcnow
 
 MAX_BYTES = 1024 * 1024  # 1 MiB: within MAX_CONTENT_LENGTH (2 MiB)
-MAX_PIXELS = 40_000_000
+MAX_PIXELS = 12_000_000  # decoding peaks near 50 MB, not 0.5 GB
 SIZE = 160  # px: shown at 24 to 80 CSS px, sharp on a 2x screen
 RATE_LIMIT = "10 per hour;30 per day"  # uploads of one member (RATELIMIT_AVATARS)
 
@@ -77,7 +77,7 @@ def avatar(user: User | None, size: str = "small") -> Markup:
     if user is None or user.is_deleted:
         return Markup('<span class="avatar avatar-%s avatar-none" aria-hidden="true"></span>'
                       ) % size
-    if user.avatar_version > 0:
+    if user.avatar_version > 0 and user.suspended_at is None:  # suspended: initials only
         src = url_for("accounts.avatar", handle=user.handle, version=user.avatar_version)
         return Markup('<img class="avatar avatar-%s" src="%s" alt="" loading="lazy">') % (
             size, src)
@@ -116,8 +116,9 @@ def set_avatar(actor: User, user: User, content: bytes) -> None:
 
 
 def remove_avatar(actor: User, user: User) -> None:
-    """The member goes back to their initials."""
-    if actor.id != user.id:
+    """The member goes back to their initials; moderators may do it for them (an abusive
+    picture: moderation/actions.remove_picture records it in the audit log)."""
+    if actor.id != user.id and not actor.has_role(Role.MODERATOR):
         raise Refused("accounts.avatar_not_yours")
     db.session.execute(sa.delete(MemberAvatar).where(MemberAvatar.user_id == user.id))
     user.avatar_version = 0
@@ -126,7 +127,8 @@ def remove_avatar(actor: User, user: User) -> None:
 
 def avatar_of(user: User, version: int) -> bytes | None:
     """The picture's PNG at this version, or None (no picture, or an address from before)."""
-    if user.avatar_version <= 0 or version != user.avatar_version or user.is_deleted:
+    if (user.avatar_version <= 0 or version != user.avatar_version or user.is_deleted
+            or user.suspended_at is not None):
         return None
     return db.session.scalar(sa.select(MemberAvatar.data)
                              .where(MemberAvatar.user_id == user.id))

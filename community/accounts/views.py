@@ -47,7 +47,7 @@ from community.security import keyed_hash, safe_next
 # tell them apart), and it names nobody.
 SIGNED_UP = "signed-up"
 HANDLE = re.compile(r"[a-z0-9-]{1,40}")
-AVATAR_CACHE_SECONDS = 365 * 24 * 3600
+AVATAR_CACHE_SECONDS = 24 * 3600  # a removed picture leaves shared caches within a day
 
 
 def note_session_use():
@@ -244,7 +244,7 @@ def profile(handle: str):
 
 @bp.route("/u/<handle>/avatar-<int:version>.png")
 def avatar(handle: str, version: int):
-    """A member's picture, cached for a year (its address changes with each new picture)."""
+    """A member's picture, cached for a day (its address changes with each new picture)."""
     if not HANDLE.fullmatch(handle):
         abort(404)
     user = db.first_or_404(db.select(User).where(User.handle == handle))
@@ -255,7 +255,6 @@ def avatar(handle: str, version: int):
         abort(404)
     response = Response(png, mimetype="image/png")
     response.cache_control.max_age = AVATAR_CACHE_SECONDS
-    response.cache_control.immutable = True
     response.cache_control.public = True  # shown beside public posts, as the profile is
     return response
 

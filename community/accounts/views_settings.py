@@ -58,7 +58,7 @@ def _uploader() -> str:
 
 
 @bp.route("/settings/avatar", methods=["POST"])
-@login_required
+@verified_required
 @limiter.limit(lambda: current_app.config.get("RATELIMIT_AVATARS", avatars.RATE_LIMIT),
                key_func=_uploader, scope="avatar-upload")
 def avatar_upload():

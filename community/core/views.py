@@ -58,6 +58,8 @@ def note_member_visit() -> None:
 def _note_visit() -> None:
     if visits.note_visit(current_user._get_current_object()):
         db.session.commit()
+    else:  # another tab noted it first: end the write transaction (SQLite's lock) at once
+        db.session.rollback()
 
 
 @bp.route("/healthz")

@@ -43,9 +43,11 @@ def recent(user: User, reader, limit: int) -> list[profiles.Activity]:
                 _("Started a topic"), title,
                 url_for("forums.topic", topic_id=topic_id, slug=slug), at, topic_hidden))
         else:
-            items.append(profiles.Activity(
-                _("Replied to"), title, url_for("forums.post", post_id=post_id), at,
-                post_hidden or topic_hidden))
+            # a reply in the author's own hidden topic: only the topic page lets them in
+            link = (url_for("forums.topic", topic_id=topic_id, slug=slug, _anchor=f"p{number}")
+                    if topic_hidden else url_for("forums.post", post_id=post_id))
+            items.append(profiles.Activity(_("Replied to"), title, link, at,
+                                           post_hidden or topic_hidden))
     return items
 
 

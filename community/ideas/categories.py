@@ -59,10 +59,14 @@ def idea_counts() -> dict[int, int]:
                                    .group_by(Idea.category_id)).all())
 
 
-def _save(category: Category) -> None:
-    """Flush the category in a savepoint; a name another category already has is refused."""
+def _save(category: Category, **values) -> None:
+    """Set ``values`` and flush the category inside a savepoint (begin_nested flushes what is
+    pending before the SAVEPOINT, so the change must be made inside it); a name another
+    category already has is refused and the transaction stays usable."""
     try:
         with db.session.begin_nested():
+            for name, value in values.items():
+                setattr(category, name, value)
             db.session.add(category)
     except IntegrityError:
         raise Refused("ideas.category_taken", 422) from None
@@ -81,8 +85,7 @@ def create_category(actor: User, name: str) -> Category:
 def rename_category(actor: User, category: Category, name: str) -> None:
     """Give a category a new name (its ideas stay in it)."""
     _check(actor)
-    category.name, category.slug = name, category_slug(name)
-    _save(category)
+    _save(category, name=name, slug=category_slug(name))
 
 
 def move_category(actor: User, category: Category, offset: int) -> None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from community.accounts import sessions, standing
+from community.accounts import avatars, sessions, standing
 from community.accounts.models import Role, User
 from community.extensions import db
 from community.moderation import reduced
@@ -109,6 +109,18 @@ def suspend(actor: User, target: User | None, reason: str,
     _settle_weight(target.id)
     return record_action(actor, "account.suspend", ACCOUNT, target.id, reason,
                          _data(flag_id, closed, hidden=hidden))
+
+
+def remove_picture(actor: User, target: User | None, reason: str,
+                   flag_id: int | None = None) -> AuditEntry:
+    """Take down the member's uploaded picture (they get their initials back and may upload
+    another): for an abusive or impersonating picture."""
+    reason = require_target(actor, target, reason)
+    if target.avatar_version <= 0:
+        raise Refused("moderation.already", 409)
+    avatars.remove_avatar(actor, target)
+    return record_action(actor, "account.remove_picture", ACCOUNT, target.id, reason,
+                         _data(flag_id, []))
 
 
 def restore(actor: User, target: User | None, reason: str,

@@ -12,7 +12,7 @@ from community.ids import to_int
 from community.trust.labels import LEVEL_LABELS
 from community.trust.levels import NAMES
 
-ACTIONS = ("discount", "suspend", "restore")
+ACTIONS = ("discount", "suspend", "restore", "remove_picture")
 
 
 def _flag_id(form, field):

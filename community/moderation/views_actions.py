@@ -31,6 +31,7 @@ DONE = {
     "suspend": lambda: _("The account is suspended: it cannot log in and its content is "
                          "hidden."),
     "restore": lambda: _("The account is restored."),
+    "remove_picture": lambda: _("The picture is removed: the member's initials show instead."),
 }
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from community import database
 from community.extensions import db
 from community.forms import ActionForm
 from community.notify import service
@@ -20,12 +21,16 @@ def index():
     marks what it shows as read, as Discourse does; this once they still stand out as new."""
     notifications = service.recent(current_user)
     unread = {n.id for n, _shown in notifications if n.read_at is None}
-    service.mark_read(current_user, list(unread))  # the header's badge, rendered next, sees it
+    # A browser's prefetch or a HEAD request is nobody reading: it marks nothing.
+    purpose = request.headers.get("Sec-Purpose", "") + request.headers.get("Purpose", "")
+    reading = bool(unread) and request.method == "GET" and "prefetch" not in purpose
+    if reading:
+        service.mark_read(current_user, list(unread))  # the header's badge, rendered next
     page = render_template("notify/index.html", notifications=notifications, unread=unread,
                            action_form=ActionForm(),
                            digest_form=DigestForm(email_digest=current_user.email_digest))
-    if unread:
-        db.session.commit()
+    if reading:  # lost to a concurrent writer: they stay unread until the next visit
+        database.best_effort(db.session.commit, db.session.rollback)
     return page
 
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 
-# The cite line as the sanitizer leaves it: "@handle" (or "a deleted member"), a space, then a
+# The cite line as the sanitizer leaves it: "@handle" (or the deleted-member label in one of the
+# site's languages: never free text, which could put any name on a quote), a space, then a
 # link to a post permalink (/p/<id>) whose text is a short "wrote:" in the writer's language.
 _CITE = re.compile(
-    r'<blockquote>\n<p>(?P<who>@[A-Za-z0-9][A-Za-z0-9-]{0,39}|[^<>@\n]{1,60}) '
+    r'<blockquote>\n<p>(?P<who>@[A-Za-z0-9][A-Za-z0-9-]{0,39}|deleted member|membre supprimé) '
     r'(?P<link><a href="/p/[0-9]{1,12}" rel="nofollow ugc noopener">[^<>\n]{1,40}</a>)</p>'
 )
 

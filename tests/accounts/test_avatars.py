@@ -116,7 +116,8 @@ def test_an_uploaded_picture_is_a_clean_square_png_at_a_versioned_address(app, c
     assert version > 0
     image = client.get(f"/u/alice-martin/avatar-{version}.png")
     assert image.status_code == 200 and image.mimetype == "image/png"
-    assert "immutable" in image.headers["Cache-Control"]
+    assert "public" in image.headers["Cache-Control"] and "max-age=86400" in image.headers[
+        "Cache-Control"]  # a day: a removed picture leaves shared caches soon
     picture = Image.open(io.BytesIO(image.data))
     assert picture.format == "PNG" and picture.size == (avatars.SIZE, avatars.SIZE)
     assert not picture.getexif() and "exif" not in picture.info
@@ -228,3 +229,48 @@ def test_only_the_member_changes_their_picture(app, member):
             avatars.set_avatar(other, alice, _image())
         with pytest.raises(Refused):
             avatars.remove_avatar(other, alice)
+
+
+def test_an_unverified_member_cannot_upload_a_picture(app, client):
+    make_user(app, "Una Verified", "una@example.com", verified=False)
+    _uploader(app, client, "una@example.com")
+    response = _upload(client, _image())
+    assert response.status_code in (302, 403)
+    assert _version(app, "una@example.com") == 0
+
+
+def test_a_moderator_takes_an_abusive_picture_down_with_a_reason(app, client, member):
+    from community.accounts.models import Role
+    from community.moderation.models import AuditEntry
+    _uploader(app, client)
+    _upload(client, _image())
+    version = _version(app)
+    make_user(app, "Mo Derator", "mo@example.com", role=Role.MODERATOR)
+    mod = _uploader(app, app.test_client(), "mo@example.com")
+    account = f"/moderation/accounts/{member.id}"
+    assert "Remove the picture" in text(mod.get(account))
+    refused = post_form(mod, f"{account}/remove_picture", {"reason": ""}, get_url=account)
+    assert refused.status_code == 302 and _version(app) == version  # a reason is required
+    done = post_form(mod, f"{account}/remove_picture", {"reason": "Offensive picture"},
+                     get_url=account)
+    assert done.status_code == 302 and _version(app) == 0
+    assert client.get(f"/u/alice-martin/avatar-{version}.png").status_code == 404
+    assert 'data-initials="AM"' in text(client.get("/u/alice-martin"))
+    with app.app_context():
+        entry = db.session.scalar(sa.select(AuditEntry).where(
+            AuditEntry.action == "account.remove_picture"))
+        assert entry.reason == "Offensive picture" and entry.subject_id == member.id
+        assert db.session.get(MemberAvatar, member.id) is None
+    assert "Remove the picture" not in text(mod.get(account))  # nothing left to remove
+
+
+def test_a_suspended_members_picture_is_not_shown(app, client, member):
+    from community.timeutil import utcnow
+    _uploader(app, client)
+    _upload(client, _image())
+    version = _version(app)
+    with app.app_context():
+        db.session.get(User, member.id).suspended_at = utcnow()
+        db.session.commit()
+    reader = app.test_client()
+    assert reader.get(f"/u/alice-martin/avatar-{version}.png").status_code == 404

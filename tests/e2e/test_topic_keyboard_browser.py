@@ -18,8 +18,9 @@ from PIL import Image
 from community.accounts import avatars
 from community.accounts.models import Role, User
 from community.extensions import db
-from community.forums import admin, moderate, qa
+from community.forums import admin, qa
 from community.forums.models import Post, Topic
+from community.moderation import service as moderation
 from tests.conftest import make_user
 from tests.e2e.pages import log_in
 from tests.e2e.test_groups_browser import PHONE, serious
@@ -62,7 +63,8 @@ def topic(live_app):
         bob_user = db.session.get(User, bob.id)
         avatars.set_avatar(bob_user, bob_user, out.getvalue())
         mo = db.session.scalar(sa.select(User).where(User.handle == "mo"))
-        moderate.hide_post(mo, db.session.get(Post, spam), True, "Advertising is off-topic")
+        moderation.open_flag(db.session.get(User, alice.id), "post", spam, "spam")
+        moderation.decide_subject(mo, "post", spam, "hide", "Advertising is off-topic")
         qa.accept_answer(db.session.get(User, alice.id), db.session.get(Post, answer))
         db.session.commit()
         return db.session.get(Topic, topic_id).id
@@ -122,7 +124,8 @@ def test_topic_and_profile_fit_and_pass_axe(browser, live_app, live_server, topi
         assert page.locator("img.avatar").count() >= 1
         assert page.locator("span.avatar[data-initials='AM']").count() >= 1
         hidden = page.locator("article.post-gone")
-        assert "Hidden by a moderator: Advertising is off-topic" in hidden.inner_text()
+        assert ("Hidden by a moderator after members reported it: Spam or advertising."
+                in hidden.inner_text())
         assert hidden.locator(".body").evaluate("e => getComputedStyle(e).opacity") == "1"
         _check(page, "topic", shots)
 

@@ -168,14 +168,22 @@ def hidden_post(app, forum, moderator):
     alice, bob, carol = people(app, "alice", "bob", "carol")
     topic_id = new_topic(app, alice.id, forum.general)
     post_id = new_reply(app, bob.id, topic_id, "Buy cheap watches here")
-    mod = as_member(app.test_client(), "mo@example.com")
-    response = act(mod, f"/p/{post_id}/moderate/hide", f"/t/{topic_id}",
-                   reason="Advertising <b>is</b> off-topic")
-    assert response.status_code == 302
+    from community.moderation import service as moderation
+    with app.app_context():  # two reports, decided in the queue with a note for moderators
+        moderation.open_flag(db.session.get(User, alice.id), "post", post_id, "spam")
+        moderation.open_flag(db.session.get(User, carol.id), "post", post_id, "off_topic")
+        moderation.open_flag(db.session.get(User, carol.id), "account", bob.id, "fake")
+        moderation.decide_subject(db.session.scalar(sa.select(User).where(
+            User.email == "mo@example.com")), "post", post_id, "hide",
+            "Carol <b>says</b> he is Dave's sockpuppet")
+        db.session.commit()
     return topic_id, post_id
 
 
-REASON = "Hidden by a moderator: Advertising &lt;b&gt;is&lt;/b&gt; off-topic"
+# the kinds of report, never the moderator's note (written for moderators: it names people)
+REASON = ("Hidden by a moderator after members reported it: "
+          "Off topic, Spam or advertising.")
+NOTE = "sockpuppet"
 
 
 def test_the_author_of_a_hidden_post_reads_why_and_their_text(app, client, hidden_post):
@@ -183,7 +191,7 @@ def test_the_author_of_a_hidden_post_reads_why_and_their_text(app, client, hidde
     as_member(client, "bob@example.com")
     page = _page(client, topic_id)
     assert REASON in page and "Only you and the moderators can see it." in page
-    assert "Buy cheap watches here" in page
+    assert "Buy cheap watches here" in page and NOTE not in page
 
 
 def test_moderators_read_why_a_post_was_hidden(app, hidden_post):
@@ -201,7 +209,7 @@ def test_others_see_that_a_post_is_hidden_but_not_why(app, hidden_post, who):
         as_member(client, who)
     page = _page(client, topic_id)
     assert "This post was hidden by a moderator." in page
-    assert "Advertising" not in page and "Buy cheap watches" not in page
+    assert "reported" not in page and "Buy cheap watches" not in page
 
 
 def test_the_reason_given_from_the_flag_queue_is_the_one_shown(app, client, forum, moderator):
@@ -215,7 +223,20 @@ def test_the_reason_given_from_the_flag_queue_is_the_one_shown(app, client, foru
             User.email == "mo@example.com")), "post", post_id, "hide", "Personal attack")
         db.session.commit()
     as_member(client, "bob@example.com")
-    assert "Hidden by a moderator: Personal attack" in _page(client, topic_id)
+    page = _page(client, topic_id)
+    assert "after members reported it: Abusive or disrespectful." in page
+    assert "Personal attack" not in page  # the moderator's note stays among moderators
+
+
+def test_a_reason_undone_is_not_shown_for_a_later_hiding(app, client, hidden_post):
+    topic_id, post_id = hidden_post
+    mod = as_member(app.test_client(), "mo@example.com")
+    act(mod, f"/p/{post_id}/moderate/unhide", f"/t/{topic_id}")
+    act(mod, f"/p/{post_id}/moderate/hide", f"/t/{topic_id}", reason="Spam again, see #12")
+    as_member(client, "bob@example.com")
+    page = _page(client, topic_id)
+    assert "This post was hidden by a moderator." in page
+    assert "reported" not in page and "see #12" not in page
 
 
 def test_the_author_of_a_hidden_topic_may_open_it_and_read_why(app, client, forum, moderator):
@@ -225,12 +246,12 @@ def test_the_author_of_a_hidden_topic_may_open_it_and_read_why(app, client, foru
     act(mod, f"/t/{topic_id}/moderate/hide", f"/t/{topic_id}", reason="No trading here")
     as_member(client, "alice@example.com")
     page = _page(client, topic_id)
-    assert "Hidden by a moderator: No trading here" in page
+    assert "This topic is hidden by a moderator." in page and "No trading here" not in page
     assert 'class="form reply-form"' not in page  # no replies to a hidden topic
     other = as_member(app.test_client(), "carol@example.com")
     assert other.get(f"/t/{topic_id}").status_code == 404
     assert app.test_client().get(f"/t/{topic_id}").status_code == 404
-    assert "Hidden by a moderator: No trading here" in _page(mod, topic_id)
+    assert "This topic is hidden by a moderator." in _page(mod, topic_id)
 
 
 def test_a_hidden_post_without_a_reason_says_it_was_hidden(app, client, forum, moderator):
@@ -258,12 +279,16 @@ def test_a_hidden_review_tells_its_author_why(app, client, moderator):
                                         "Not great at all", "It crashed twice on me.",
                                         date(2024, 6, 1))
         mo = db.session.scalar(sa.select(User).where(User.email == "mo@example.com"))
-        reviews.hide_review(mo, review.id, "Rating a competitor")
         db.session.commit()
         review_id = review.id
+        from community.moderation import service as moderation
+        moderation.open_flag(db.session.get(User, carol.id), "review", review_id, "fake")
+        moderation.decide_subject(mo, "review", review_id, "hide", "Rating a competitor")
+        db.session.commit()
     as_member(client, "alice@example.com")
-    assert "Hidden by a moderator: Rating a competitor" in text(client.get(
-        f"/reviews/{review_id}"))
+    page = text(client.get(f"/reviews/{review_id}"))
+    assert ("Hidden by a moderator after members reported it: Fake: not a real person, or "
+            "not a genuine opinion.") in page and "Rating a competitor" not in page
     assert as_member(app.test_client(), "carol@example.com").get(
         f"/reviews/{review_id}").status_code == 404
 

@@ -203,3 +203,10 @@ def test_opening_the_page_marks_what_it_shows_read_and_the_badge_follows(app, wa
     assert 'class="unread"' not in text(alice.get("/notifications"))
     # only what was shown: Carol's stay unread until she looks
     assert 'aria-label="2 unread notifications"' in text(watched["carol"].get("/settings"))
+
+
+def test_a_prefetch_or_a_head_request_marks_nothing_read(app, watched):
+    alice = watched["alice"]
+    alice.get("/notifications", headers={"Sec-Purpose": "prefetch"})
+    alice.head("/notifications")
+    assert 'aria-label="2 unread notifications"' in text(alice.get("/settings"))

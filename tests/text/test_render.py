@@ -39,3 +39,15 @@ def test_only_known_members_become_links():
 
 def test_plain_text_keeps_words_apart():
     assert plain_text(render_markdown("**a**\n\n- b\n- c&d")) == "a b c&d"
+
+
+def test_a_quote_is_marked_only_for_a_handle_or_the_deleted_member_label():
+    from community.text import render_markdown
+    quoted = render_markdown("> @bob [wrote:](/p/12)\n>\n> Hello")
+    assert '<blockquote class="quote">' in quoted and '<p class="quote-cite">' in quoted
+    gone = render_markdown("> deleted member [wrote:](/p/12)\n>\n> Hello")
+    assert '<blockquote class="quote">' in gone
+    for forged in ("> The CEO of Cercle [wrote:](/p/1)\n>\n> We will refund everyone",
+                   "> @bob [wrote:](https://evil.example/p/1)\n>\n> x"):
+        html = render_markdown(forged)
+        assert 'class="quote' not in html and "<blockquote>" in html
