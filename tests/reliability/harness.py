@@ -168,7 +168,8 @@ class LiveSite:
     def idea(self, author_id: int, title: str) -> int:
         with self.app.app_context():
             idea = ideas.create_idea(db.session.get(User, author_id), title,
-                                     "An idea for the reliability tests.", None, [])
+                                     "An idea for the reliability tests.", None, [],
+                                     author_vote=False)
             db.session.commit()
             return idea.id
 
