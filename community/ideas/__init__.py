@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     from community.accounts.models import Role
     from community.ideas import (  # noqa: F401 (routes)
         activity,
+        buttons,
         export,
         models,
         notices,
@@ -50,6 +51,9 @@ def init_app(app: Flask) -> None:
     register_link(Link("ideas.priorities_page", _l("My priorities"), 40, members))
     register_link(Link("ideas.triage_queue", _l("Triage"), 50, with_role(Role.PRODUCT)))
     app.jinja_env.globals["status_label"] = status_label
+    app.jinja_env.globals["vote_button"] = buttons.vote_button
+    app.jinja_env.globals["vote_words"] = buttons.vote_words
+    app.jinja_env.globals["vote_line"] = buttons.vote_line
     app.jinja_env.globals["importance_label"] = importance_label
     app.jinja_env.globals["idea_provenance"] = queries.provenance  # the idea page's line
     from community.ideas import home  # its sections of the home page (community/home.py)
