@@ -23,10 +23,13 @@ import io
 import secrets
 import warnings
 
+import sqlalchemy as sa
 from flask_babel import format_decimal
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from community.extensions import db
 from community.refusals import Refused
+from community.timeutil import utcnow
 
 FORMATS = ("PNG", "JPEG", "WEBP", "GIF")  # the decoders Pillow may try, by the file's content
 # A phone camera's JPEG holding several pictures opens (through the JPEG decoder) as "MPO".
@@ -90,3 +93,20 @@ def next_version(current: int) -> int:
     while (version := secrets.randbelow(VERSIONS) + 1) == current:
         pass
     return version
+
+
+def store(owner, version_field: str, picture_model, png: bytes, **key) -> None:
+    """Keep ``png`` as ``owner``'s picture (a club's logo, a group's cover, a member's avatar):
+    lock the owner's row first (two uploads at once replace the picture one after the other),
+    give it a new ``version_field`` (the picture's address changes, so it may be cached),
+    then insert or replace its row of ``picture_model`` (whose key is ``key``)."""
+    table = owner.__class__  # not type(): the owner may be current_user, a proxy
+    db.session.execute(sa.select(table.id).where(table.id == owner.id).with_for_update())
+    db.session.refresh(owner, [version_field])
+    setattr(owner, version_field, next_version(getattr(owner, version_field)))
+    stored = db.session.get(picture_model, owner.id)
+    if stored is None:
+        db.session.add(picture_model(**key, data=png, mimetype="image/png"))
+    else:
+        stored.data, stored.mimetype, stored.updated_at = png, "image/png", utcnow()
+    db.session.flush()

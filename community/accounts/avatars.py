@@ -30,7 +30,7 @@ from community.accounts import data
 from community.accounts.models import MemberAvatar, Role, User
 from community.extensions import db
 from community.refusals import Refused, register_messages
-from community.timeutil import iso, utcnow
+from community.timeutil import iso
 
 MAX_BYTES = 1024 * 1024  # 1 MiB: within MAX_CONTENT_LENGTH (2 MiB)
 MAX_PIXELS = 12_000_000  # decoding peaks near 50 MB, not 0.5 GB
@@ -103,16 +103,7 @@ def set_avatar(actor: User, user: User, content: bytes) -> None:
     """The member replaces their own picture; a refusal stores nothing."""
     if actor.id != user.id:
         raise Refused("accounts.avatar_not_yours")
-    png = reencode(content)
-    db.session.execute(sa.select(User.id).where(User.id == user.id).with_for_update())
-    db.session.refresh(user, ["avatar_version"])
-    user.avatar_version = images.next_version(user.avatar_version)
-    stored = db.session.get(MemberAvatar, user.id)
-    if stored is None:
-        db.session.add(MemberAvatar(user_id=user.id, data=png, mimetype="image/png"))
-    else:
-        stored.data, stored.mimetype, stored.updated_at = png, "image/png", utcnow()
-    db.session.flush()
+    images.store(user, "avatar_version", MemberAvatar, reencode(content), user_id=user.id)
 
 
 def remove_avatar(actor: User, user: User) -> None:

@@ -16,7 +16,6 @@ from community.accounts.models import User
 from community.extensions import db
 from community.groups.models import Group, GroupCover, GroupRole
 from community.meetups import groups
-from community.timeutil import utcnow
 
 MAX_BYTES = 1536 * 1024  # 1.5 MiB: within MAX_CONTENT_LENGTH (2 MiB)
 MAX_PIXELS = 40_000_000
@@ -30,16 +29,7 @@ def reencode(data: bytes) -> bytes:
 
 def set_cover(actor: User, group: Group, data: bytes) -> None:
     groups.require_role(actor, group, GroupRole.OWNER)
-    png = reencode(data)
-    db.session.execute(sa.select(Group.id).where(Group.id == group.id).with_for_update())
-    db.session.refresh(group)
-    group.cover_version = images.next_version(group.cover_version)
-    cover = db.session.get(GroupCover, group.id)
-    if cover is None:
-        db.session.add(GroupCover(group_id=group.id, data=png, mimetype="image/png"))
-    else:
-        cover.data, cover.mimetype, cover.updated_at = png, "image/png", utcnow()
-    db.session.flush()
+    images.store(group, "cover_version", GroupCover, reencode(data), group_id=group.id)
 
 
 def remove_cover(actor: User, group: Group) -> None:

@@ -31,7 +31,6 @@ from community.accounts.models import User
 from community.clubs.models import Club, ClubLogo, ClubRole
 from community.extensions import db
 from community.roadmap import clubs
-from community.timeutil import utcnow
 
 MAX_BYTES = 1024 * 1024  # 1 MiB: a logo needs far less; within MAX_CONTENT_LENGTH (2 MiB)
 MAX_PIXELS = 20_000_000  # 20 megapixels declared by the header, before decoding
@@ -47,17 +46,7 @@ def reencode(data: bytes) -> bytes:
 def set_logo(actor: User, club: Club, data: bytes) -> None:
     """Managers and owners replace the club's logo; a refusal stores nothing."""
     clubs.require_role(actor, club, ClubRole.MANAGER)
-    png = reencode(data)
-    # Lock the club's row first: two uploads at once replace the logo one after the other.
-    db.session.execute(sa.select(Club.id).where(Club.id == club.id).with_for_update())
-    db.session.refresh(club)
-    club.logo_version = images.next_version(club.logo_version)
-    logo = db.session.get(ClubLogo, club.id)
-    if logo is None:
-        db.session.add(ClubLogo(club_id=club.id, data=png, mimetype="image/png"))
-    else:
-        logo.data, logo.mimetype, logo.updated_at = png, "image/png", utcnow()
-    db.session.flush()
+    images.store(club, "logo_version", ClubLogo, reencode(data), club_id=club.id)
 
 
 def remove_logo(actor: User, club: Club) -> None:
