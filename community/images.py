@@ -110,3 +110,18 @@ def store(owner, version_field: str, picture_model, png: bytes, **key) -> None:
     else:
         stored.data, stored.mimetype, stored.updated_at = png, "image/png", utcnow()
     db.session.flush()
+
+
+def png_response(data: bytes, max_age: int, *, shared: bool, immutable: bool = True):
+    """A stored picture as the HTTP answer: PNG, cached ``max_age`` seconds (its address
+    carries its version), ``shared`` caches allowed only for what anyone may see."""
+    from flask import Response
+
+    response = Response(data, mimetype="image/png")
+    response.cache_control.max_age = max_age
+    response.cache_control.immutable = immutable
+    if shared:
+        response.cache_control.public = True
+    else:
+        response.cache_control.private = True  # never kept by a shared cache
+    return response

@@ -7,7 +7,6 @@ import re
 import secrets
 
 from flask import (
-    Response,
     abort,
     current_app,
     flash,
@@ -22,7 +21,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 from sqlalchemy.exc import IntegrityError
 
-from community import database
+from community import database, images
 from community.accounts import (
     avatars,
     brake,
@@ -253,10 +252,8 @@ def avatar(handle: str, version: int):
     png = avatars.avatar_of(user, version)
     if png is None:
         abort(404)
-    response = Response(png, mimetype="image/png")
-    response.cache_control.max_age = AVATAR_CACHE_SECONDS
-    response.cache_control.public = True  # shown beside public posts, as the profile is
-    return response
+    # shown beside public posts, as the profile is; a day, so a removed one leaves caches
+    return images.png_response(png, AVATAR_CACHE_SECONDS, shared=True, immutable=False)
 
 
 @bp.route("/verify/resend", methods=["POST"])

@@ -16,6 +16,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from community import images
 from community.extensions import db
 from community.forms import ActionForm
 from community.groups import access
@@ -196,14 +197,7 @@ def cover(slug: str, version: int):
     data = covers.cover_of(group, version)
     if data is None:
         abort(404)
-    response = Response(data, mimetype="image/png")
-    response.cache_control.max_age = COVER_CACHE_SECONDS
-    response.cache_control.immutable = True
-    if group.is_secret:
-        response.cache_control.private = True  # never kept by a shared cache
-    else:
-        response.cache_control.public = True
-    return response
+    return images.png_response(data, COVER_CACHE_SECONDS, shared=not group.is_secret)
 
 
 # ---- joining and leaving ----

@@ -12,6 +12,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from community import images
 from community.accounts.decorators import verified_required
 from community.clubs.membership import CLUBS
 from community.clubs.models import Club, ClubRole
@@ -175,14 +176,7 @@ def logo(slug: str, version: int):
     data = logos.logo_of(club, version)
     if data is None:
         abort(404)
-    response = Response(data, mimetype="image/png")
-    response.cache_control.max_age = LOGO_CACHE_SECONDS
-    response.cache_control.immutable = True
-    if club.is_public:
-        response.cache_control.public = True
-    else:
-        response.cache_control.private = True  # never kept by a shared cache
-    return response
+    return images.png_response(data, LOGO_CACHE_SECONDS, shared=club.is_public)
 
 
 @bp.route("/clubs/<slug>/invitation", methods=["POST"])
