@@ -8,7 +8,7 @@ import logging
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from community import database, ids, security
+from community import database, freshness, ids, pagecache, security
 from community.config import ROOT, Config
 from community.extensions import db
 
@@ -45,6 +45,11 @@ class Cercle(Flask):
     def dispatch_request(self):
         return database.run_retrying(super().dispatch_request, db.session.rollback)
 
+    def process_response(self, response):
+        """The complete response (its cookies included) is what the visitors' page cache
+        decides on keeping (``community/pagecache.py``)."""
+        return pagecache.keep(super().process_response(response))
+
 
 def create_app(config: object | None = None, domains: tuple[str, ...] = DOMAINS) -> Flask:
     """Build the app: configuration, extensions, error pages, then each domain's ``init_app``
@@ -63,9 +68,11 @@ def create_app(config: object | None = None, domains: tuple[str, ...] = DOMAINS)
 
     security.init_body_limit(app)  # first: before CSRF or anything reads the body
     _init_extensions(app)
+    pagecache.init_app(app)  # after the rate limits: a kept page is still a request counted
 
-    from community import errors, templating
+    from community import errors, forms, templating
 
+    forms.init_app(app)
     errors.init_error_handlers(app)
     security.init_security_headers(app)
     templating.init_templating(app)
@@ -100,6 +107,7 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         database.init_engine(db.engine, app.config["DATABASE_BUSY_TIMEOUT"])
+        freshness.init_engine(app, db.engine)
     from community.search.models import include_name, include_object
 
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,

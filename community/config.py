@@ -87,6 +87,13 @@ class Config:
         self.DATABASE_BUSY_TIMEOUT = env_float("DATABASE_BUSY_TIMEOUT", 5.0)
         self.REDIS_URL = os.environ.get("REDIS_URL", "")
         self.CHECK_MIGRATIONS = env_bool("CERCLE_CHECK_MIGRATIONS", True)
+        # The visitors' page cache (community/pagecache.py): on/off, the longest a kept page
+        # lives (its tables' stamps expire it at once on a write), how many pages each
+        # process keeps without Redis, and the largest page kept.
+        self.PAGE_CACHE = env_bool("PAGE_CACHE", True)
+        self.PAGE_CACHE_SECONDS = env_float("PAGE_CACHE_SECONDS", 60.0)
+        self.PAGE_CACHE_ENTRIES = env_int("PAGE_CACHE_ENTRIES", 2000)
+        self.PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", 1_000_000)
 
         # Who counts as "Team" besides staff roles: members whose verified e-mail is at one of
         # these domains (comma-separated).

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import url_for
+from flask import has_request_context, request, url_for
 
 from community import registry
 
@@ -40,18 +40,30 @@ def register_link(link: Link) -> None:
 
 def main_menu(reader) -> list[Shown]:
     """The links this reader sees, in order, with their badges."""
-    links = sorted(registry.table("main_menu").values(), key=lambda x: (x.position, x.endpoint))
-    return [_shown(link, reader) for link in links
+    links, urls = _ordered()
+    return [_shown(link, urls, reader) for link in links
             if link.shown_to is None or link.shown_to(reader)]
 
 
-def _shown(link: Link, reader) -> Shown:
+def _ordered() -> tuple[list[Link], dict[str, str]]:
+    """The links in order and their addresses, worked out once per app and script root (the
+    links take no arguments, so their addresses never change)."""
+    table = registry.table("main_menu")
+    kept = registry.table("main_menu_order")
+    key = (request.script_root if has_request_context() else "", len(table))
+    if key not in kept:
+        links = sorted(table.values(), key=lambda x: (x.position, x.endpoint))
+        kept[key] = (links, {link.endpoint: url_for(link.endpoint) for link in links})
+    return kept[key]
+
+
+def _shown(link: Link, urls: dict[str, str], reader) -> Shown:
     label = str(link.label)
     count = link.badge(reader) if link.badge is not None else None
     if not count:
-        return Shown(url_for(link.endpoint), label)
+        return Shown(urls[link.endpoint], label)
     name = link.badge_label(count) if link.badge_label is not None else f"{label} ({count})"
-    return Shown(url_for(link.endpoint), label, count, str(name))
+    return Shown(urls[link.endpoint], label, count, str(name))
 
 
 def members(reader) -> bool:

@@ -26,7 +26,7 @@ LAYER_OF = {
     **{f"community.{name}": "base" for name in (
         "extensions", "config", "database", "dbcheck", "errors", "forms", "ids", "i18n",
         "circles", "mail", "navigation", "netaddr", "registry", "security", "templating",
-        "timeutil", "refusals", "text", "marks", "images", "home")},
+        "timeutil", "refusals", "text", "marks", "images", "home", "freshness", "pagecache")},
 }
 # Rule 4: pure modules, relative to the directory holding the package. A listed module that
 # is missing is a violation, never skipped.

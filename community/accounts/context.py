@@ -6,26 +6,20 @@ from __future__ import annotations
 import secrets
 
 from flask import current_app, g, request
-from flask_babel import get_locale
-from flask_login import current_user
 
 from community.accounts.activity import DEVICE_COOKIE
-from community.accounts.forms import LanguageForm
+from community.accounts.forms import LANGUAGE_CHOICES
 from community.accounts.models import Role
-from community.forms import ActionForm
 
 
 def for_templates() -> dict:
-    locale = str(get_locale() or "en")
-    here = request.full_path if request.query_string else request.path
-    # Forms with a CSRF token put a token in the session, and so a Set-Cookie on the
-    # response: only members (who have a session anyway) get them. Visitors' pages stay
-    # cookie-free and cacheable; their language picker is a GET that only sets a cookie.
-    member = current_user.is_authenticated
+    # The layout's two small forms (language, log out) are written in base.html with the
+    # request's one CSRF token, for members only (a token puts a cookie on the response):
+    # visitors' pages stay cookie-free and cacheable; their language picker is a GET that
+    # only sets a cookie. No form objects: they cost more than the rest of the header.
     return {
-        "language_form": LanguageForm(formdata=None, lang=locale, next=here,
-                                      meta={"csrf": member}),
-        "logout_form": ActionForm(formdata=None) if member else None,
+        "current_page": request.full_path if request.query_string else request.path,
+        "language_choices": LANGUAGE_CHOICES,
         "roles": Role,
     }
 

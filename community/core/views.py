@@ -12,14 +12,13 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
 from flask_login import current_user
 from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 from markupsafe import Markup
 
 from community import database, home
 from community.accounts.forms import LanguageForm
-from community.core import landing, visits
+from community.core import visits
 from community.core.blueprint import bp
 from community.extensions import db
 from community.i18n import LANG_COOKIE
@@ -37,9 +36,11 @@ def index():
         return render_template("core/member_home.html", since=since,
                                first_visit=visits.is_first_visit(reader),
                                sections=home.sections_for(reader, since))
-    activity = landing.rendered(str(get_locale()), lambda: render_template(
+    # Every visitor gets the same landing page: the page cache keeps it until a table it
+    # read is written (community/pagecache.py).
+    activity = render_template(
         "core/_public_activity.html",
-        sections=home.sections_for(None, utcnow() - visits.FIRST_VISIT_WINDOW)))
+        sections=home.sections_for(None, utcnow() - visits.FIRST_VISIT_WINDOW))
     return render_template("core/index.html", activity=Markup(activity))
 
 
