@@ -1,6 +1,6 @@
 """What the benchmarks (and tests/reliability) share: the app's environment for a benchmark
-database, gunicorn started, awaited, killed and stopped, its log read, and a small HTTP client
-that logs in and posts forms like a browser."""
+database, gunicorn started, awaited, killed and stopped, its log read, the bare-Flask baseline
+served beside it, and a small HTTP client that logs in and posts forms like a browser."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import http.client
 import http.cookies
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -20,6 +21,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
+# The peers' kit: baseline_app.py (a bare Flask app: /db renders 25 rows read through the
+# SQLAlchemy ORM from a 50,000-row SQLite table) and its templates/.
+BASELINE_KIT = ROOT.parent / "shared" / "peers" / "flaskbb"
 # The production settings (gthread workers): `gunicorn -c gunicorn.conf.py app:app`. Every
 # benchmark and tests/reliability run gunicorn with this file, as production does.
 GUNICORN_CONF = ROOT / "gunicorn.conf.py"
@@ -123,23 +127,57 @@ def kill_gunicorn(process: subprocess.Popen) -> None:
         pass
 
 
-def wait_healthy(base: str, process: subprocess.Popen, log_path: Path, timeout: float = 30):
+def wait_healthy(base: str, process: subprocess.Popen, log_path: Path, timeout: float = 30,
+                 path: str = "/healthz"):
     deadline = time.monotonic() + timeout
     last = "no answer"
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise BenchError(f"gunicorn exited ({process.returncode}) before /healthz answered:"
+            raise BenchError(f"gunicorn exited ({process.returncode}) before {path} answered:"
                              f"\n{tail(log_path)}")
         try:
-            status, body = get(base + "/healthz", timeout=2)
+            status, body = get(base + path, timeout=2)
             if status == 200:
                 return
             last = f"{status} {body[:200]}"
         except OSError as error:
             last = str(error)
         time.sleep(0.2)
-    raise BenchError(f"/healthz did not answer 200 within {timeout:.0f}s ({last}):"
+    raise BenchError(f"{path} did not answer 200 within {timeout:.0f}s ({last}):"
                      f"\n{tail(log_path)}")
+
+
+def prepare_baseline(home: Path, kit: Path = BASELINE_KIT, timeout: float = 300) -> Path:
+    """Copy the baseline app (as ``home/app.py``) and its templates into ``home`` and seed its
+    SQLite database there (``python app.py``: 50,000 rows); return the database's path."""
+    if not (kit / "baseline_app.py").exists():
+        raise BenchError(f"no baseline_app.py in {kit}")
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(kit / "templates", home / "templates", dirs_exist_ok=True)
+    shutil.copy(kit / "baseline_app.py", home / "app.py")
+    database = (home / "baseline.sqlite").resolve()
+    result = subprocess.run([str(VENV_BIN / "python"), "app.py"], cwd=home,
+                            env={**os.environ, "BASELINE_DB": str(database)}, timeout=timeout,
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise BenchError(f"seeding the baseline failed:\n{result.stdout}{result.stderr}")
+    return database
+
+
+def start_baseline(home: Path, port: int, log_path: Path, worker_class: str = "gthread",
+                   workers: int = WORKERS) -> subprocess.Popen:
+    """The baseline prepared in ``home`` under gunicorn on 127.0.0.1:``port``, as Cercle is
+    served: ``workers`` workers of ``worker_class`` (gthread: ``THREADS`` threads each), its
+    own process group (stop it with stop_gunicorn); its output appended to ``log_path``."""
+    command = [str(VENV_BIN / "gunicorn"), "--chdir", str(home), "-w", str(workers),
+               "-k", worker_class, "-b", f"127.0.0.1:{port}", "app:app"]
+    if worker_class == "gthread":
+        command += ["--threads", str(THREADS)]
+    env = {**os.environ, "BASELINE_DB": str((home / "baseline.sqlite").resolve())}
+    with open(log_path, "ab") as log:
+        return subprocess.Popen(command, cwd=home, env=env, stdout=log,
+                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                start_new_session=True)
 
 
 def tail(path: Path, lines: int = 30) -> str:

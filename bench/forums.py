@@ -1,8 +1,9 @@
 """Forums at scale: topic pages, topic lists and search at 1M posts, under gunicorn, beside FlaskBB.
 
     .venv/bin/python bench/forums.py [--db sqlite|postgresql|both] [--duration 10]
-        [--warmup 2] [--reuse] [--no-flaskbb] [--members 50000] [--topics 50000]
-        [--posts 1000000] [--big-replies 2000] [--pg-url URL]
+        [--warmup 2] [--reuse] [--no-flaskbb] [--only all|search] [--search-cache 0]
+        [--members 50000] [--topics 50000] [--posts 1000000] [--big-replies 2000]
+        [--pg-url URL]
 
 For each database asked for:
 
@@ -18,7 +19,8 @@ For each database asked for:
    runs ``wrk -t2 -c8 --latency`` (after --warmup seconds) on: the 2,001-post topic's first
    and last pages, a typical 25-post topic, the largest category's topic list, /forums, and
    /search with three kinds of queries (common words, rare words, two words), each rotating
-   over several queries with a Lua script;
+   over several queries with a Lua script (with SEARCH_CACHE_SECONDS=--search-cache, 0 by
+   default: the query runs every time; --only search: those three rows alone);
 3. interleaved with those, unless --no-flaskbb: the same load on FlaskBB 2.2.0 (the peer
    installed under /tmp/peer, see /tmp/peer/SUMMARY.md), on its own gunicorn (2 sync
    workers: another app, with its own command) from a fresh copy of its pristine
@@ -226,7 +228,7 @@ def cercle_pages(t: dict, rare: list[str]) -> list[Page]:
     on_last = big - (last - 1) * POSTS_PER_PAGE
     post = r'<article class="post[^"]*" id="p\d+"'
     row = r'<tr class="topic-row'
-    hit = r'<li class="idea-row">'
+    hit = r'<li class="search-hit">'
 
     def search(words):
         return [f"/search?q={urllib.parse.quote_plus(w)}" for w in words]
@@ -279,9 +281,11 @@ def write_script(workdir: Path, name: str, paths: list[str], method: str = "GET"
                                  f"{lua_string(paths[0])}, %(headers)s, bodies[i]")
         lua = lua.replace("local paths = {%(paths)s}",
                           "local paths = {%(paths)s}\nlocal bodies = {%(bodies)s}")
-        lua = lua.replace("%(paths)s", ", ".join(lua_string(b) for b in bodies))
-    else:
-        lua = ROTATE_LUA.replace("%(paths)s", ", ".join(lua_string(p) for p in paths))
+        lua = lua.replace("%(paths)s", ", ".join(lua_string(b).replace("%", "%%")
+                                                  for b in bodies))
+    else:  # (a path's "%C3%A9" must survive the % formatting below)
+        lua = ROTATE_LUA.replace("%(paths)s", ", ".join(lua_string(p).replace("%", "%%")
+                                                        for p in paths))
     header_lua = "{" + ", ".join(f"[{lua_string(k)}] = {lua_string(v)}"
                                  for k, v in (headers or {}).items()) + "}"
     lua = lua % {"method": method, "headers": header_lua if headers else "nil",
@@ -436,6 +440,11 @@ def measure(backend: str, size: Size, args, workdir: Path, peer: FlaskBB | None)
                for q in (*SEARCH_COMMON, *rare, *SEARCH_TWO)}
     env = bench_env(url, workdir)
     env["RATELIMIT_ENABLED"] = "0"  # one client address: /search allows 30 a minute
+    # 0 (default): each search runs its query; as in production (30): the rotated queries
+    # are then served from the results cache (community/search/cache.py).
+    env["SEARCH_CACHE_SECONDS"] = str(args.search_cache)
+    if args.only == "search":  # measure search itself, not the visitors' page cache
+        env["PAGE_CACHE"] = "0"
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log_path = workdir / f"gunicorn-{backend}.log"
@@ -447,6 +456,8 @@ def measure(backend: str, size: Size, args, workdir: Path, peer: FlaskBB | None)
               f"is up on {base} ({backend}); big topic {t['big']}, typical topic "
               f"{t['typical']}, category {t['category']}", flush=True)
         for page in cercle_pages(t, rare):
+            if args.only == "search" and not page.key.startswith("search"):
+                continue
             for path in page.paths or [page.path]:
                 status, body = get(base + path, timeout=30)
                 problem = (f"answered {status}" if status != 200 else page.check(body))
@@ -520,6 +531,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse", action="store_true",
                         help="keep a database seeded earlier with the same parameters")
     parser.add_argument("--no-flaskbb", action="store_true", help="Cercle alone")
+    parser.add_argument("--only", choices=("all", "search"), default="all",
+                        help="search: the three search rows alone (visitors' page cache off)")
+    parser.add_argument("--search-cache", type=int, default=0, metavar="SECONDS",
+                        help="SEARCH_CACHE_SECONDS for Cercle (default 0: every search runs "
+                             "its query; 30 as in production: served from the results cache)")
     parser.add_argument("--pg-url", default=DEFAULT_PG_URL,
                         help="PostgreSQL database for the bench (created if missing)")
     args = parser.parse_args(argv)
@@ -555,7 +571,8 @@ def main(argv: list[str] | None = None) -> int:
     lines = [f"wrk -t{WRK_THREADS} -c{WRK_CONNECTIONS} -d{args.duration}s --latency (after "
              f"{args.warmup} s of warm-up), Cercle on gunicorn -c gunicorn.conf.py -w {WORKERS} "
              f"(gthread, {THREADS} threads), FlaskBB on gunicorn -w {WORKERS} (sync); "
-             "FlaskBB measured right after the Cercle page it is compared with.", ""]
+             "FlaskBB measured right after the Cercle page it is compared with; "
+             f"SEARCH_CACHE_SECONDS={args.search_cache}.", ""]
     for backend in backends:
         lines += report(backend, results[backend], peer is not None)
     lines.append(machine_note())

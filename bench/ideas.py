@@ -440,7 +440,9 @@ end
 def reset_voter(url: str, workdir: Path) -> int:
     """Withdraw the bench voter's votes with the app's own ``service.remove_vote`` (counters
     included) and drop its follows: the vote benchmark starts from the seeded state, even on a
-    reused database. Returns the voter's id."""
+    reused database. The voter is put at ``ideas_seed.BENCH_LEVEL`` (no limit of votes an
+    hour), which a database seeded before it was not: there, the votes of the last hour
+    (withdrawn or not) made every first vote a refusal. Returns the voter's id."""
     import sqlalchemy as sa
 
     from community.accounts.models import User
@@ -453,6 +455,7 @@ def reset_voter(url: str, workdir: Path) -> int:
             User.email_normalized == ideas_seed.BENCH_EMAIL))
         if voter is None:
             raise BenchError(f"no member {ideas_seed.BENCH_EMAIL} in the database")
+        voter.trust_level = max(voter.trust_level or 0, ideas_seed.BENCH_LEVEL)
         for idea in db.session.scalars(sa.select(Idea).join(Vote, Vote.idea_id == Idea.id)
                                        .where(Vote.user_id == voter.id)).all():
             service.remove_vote(voter, idea)
@@ -523,7 +526,12 @@ def bench_vote(base: str, url: str, workdir: Path, args, process, tag: str) -> d
     rows = scalar(url, "SELECT count(*) FROM votes WHERE user_id = :u AND idea_id = :i",
                   u=voter, i=sample)
     if status != 302 or f"/ideas/{sample}-" not in location or rows != 1:
-        raise BenchError(f"sample vote: {status} to {location!r}, {rows} row(s) in votes")
+        # A refused vote comes back to the idea too: its message says why.
+        back = urllib.parse.urlsplit(location).path
+        _, _, page = browser.request("GET", back) if back else (0, "", "")
+        said = re.findall(r'<p class="flash[^"]*"[^>]*>([^<]*)</p>', page)
+        raise BenchError(f"sample vote: {status} to {location!r}, {rows} row(s) in votes; "
+                         f"the page said {said!r}")
 
     script = workdir / f"vote-{tag}.lua"
     script.write_text(VOTE_LUA % {

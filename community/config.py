@@ -94,6 +94,10 @@ class Config:
         self.PAGE_CACHE_SECONDS = env_float("PAGE_CACHE_SECONDS", 60.0)
         self.PAGE_CACHE_ENTRIES = env_int("PAGE_CACHE_ENTRIES", 2000)
         self.PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", 1_000_000)
+        # Search results kept for a short while (community/search/cache.py): seconds (0: off)
+        # and, without Redis, how many searches each process keeps.
+        self.SEARCH_CACHE_SECONDS = env_int("SEARCH_CACHE_SECONDS", 30)
+        self.SEARCH_CACHE_ENTRIES = env_int("SEARCH_CACHE_ENTRIES", 512)
 
         # Who counts as "Team" besides staff roles: members whose verified e-mail is at one of
         # these domains (comma-separated).

@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
         brake,
         context,
         data,
+        names,
         views,
         views_settings,
     )
@@ -33,5 +34,6 @@ def init_app(app: Flask) -> None:
     data.register_exporter("activity", activity.export)
     data.register_eraser("activity", activity.erase)
     avatars.init_app(app)  # pictures in the export and deletion; ``member_avatar``
+    app.jinja_env.globals["member_name"] = names.member_name  # _macros/people.html
     login_manager.user_loader(load_member)
     app.context_processor(context.for_templates)

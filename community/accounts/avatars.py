@@ -144,6 +144,3 @@ def init_app(app: Flask) -> None:
     data.register_eraser("avatar", _erase)
     register_messages(MESSAGES)
     app.jinja_env.globals["member_avatar"] = avatar
-    from community.accounts.names import member_name
-
-    app.jinja_env.globals["member_name"] = member_name

@@ -8,7 +8,11 @@ hits, feed items, notifications — follows its category.
 
 from __future__ import annotations
 
+import time
+
 import sqlalchemy as sa
+from flask import current_app, has_app_context
+from sqlalchemy.orm import Session
 
 from community.accounts.models import Role, User
 from community.clubs.membership import CLUBS as clubs
@@ -47,9 +51,64 @@ def visible_condition(user: User | None):
 
 
 def visible_category_ids(user: User | None) -> list[int]:
-    """Ids of the categories this reader may see (a short list: categories are few)."""
+    """Ids of the categories this reader may see (a short list: categories are few). A
+    visitor's are the public set, kept a while (``public_category_ids``); a member's (their
+    groups, clubs and role add to it) are read for each request, never shared."""
+    if _member(user) is None:
+        return list(public_category_ids())
     return list(db.session.scalars(
         sa.select(ForumCategory.id).where(visible_condition(user)).order_by(ForumCategory.id)))
+
+
+# The public set (what every visitor may see) is the same for all of them: each worker keeps
+# it for PUBLIC_IDS_SECONDS at most, and forgets it as soon as a transaction of its own adds,
+# changes or removes a category (``_note_category_writes``). Another worker's change reaches
+# this one within PUBLIC_IDS_SECONDS.
+PUBLIC_IDS_SECONDS = 10.0
+_PUBLIC_IDS = "cercle.forums.public_category_ids"
+_CHANGED = "cercle.forums.categories_changed"
+
+
+def public_category_ids() -> tuple[int, ...]:
+    """Ids of the categories open to everyone (visitors' ``visible_category_ids``)."""
+    kept = current_app.extensions.get(_PUBLIC_IDS)
+    now = time.monotonic()
+    if kept is not None and now - kept[0] < PUBLIC_IDS_SECONDS:
+        return kept[1]
+    ids = tuple(db.session.scalars(
+        sa.select(ForumCategory.id).where(visible_condition(None)).order_by(ForumCategory.id)))
+    current_app.extensions[_PUBLIC_IDS] = (now, ids)
+    return ids
+
+
+def forget_public_category_ids() -> None:
+    if has_app_context():
+        current_app.extensions.pop(_PUBLIC_IDS, None)
+
+
+def _note_category_writes(session, flush_context, instances) -> None:
+    if any(isinstance(o, ForumCategory)
+           for o in (*session.new, *session.dirty, *session.deleted)):
+        session.info[_CHANGED] = True
+        forget_public_category_ids()
+
+
+def _after_commit(session) -> None:
+    if session.info.pop(_CHANGED, False):
+        forget_public_category_ids()
+
+
+def _after_rollback(session, previous_transaction) -> None:
+    session.info.pop(_CHANGED, None)
+
+
+def watch_category_writes() -> None:
+    """Forget the kept public set on every flush, and commit, that writes a category."""
+    for name, listener in (("before_flush", _note_category_writes),
+                           ("after_commit", _after_commit),
+                           ("after_soft_rollback", _after_rollback)):
+        if not sa.event.contains(Session, name, listener):
+            sa.event.listen(Session, name, listener)
 
 
 def can_see(user: User | None, category: ForumCategory) -> bool:

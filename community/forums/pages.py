@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import abort, flash, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from community.extensions import db
 from community.forums import access
@@ -23,8 +24,16 @@ def category_or_404(slug: str) -> ForumCategory:
     return category
 
 
+def topic_with_category(topic_id: int) -> Topic:
+    """The topic and its category, in one query (or 404)."""
+    topic = db.session.get(Topic, topic_id, options=[joinedload(Topic.category)])
+    if topic is None:
+        abort(404)
+    return topic
+
+
 def topic_or_404(topic_id: int) -> Topic:
-    topic = db.get_or_404(Topic, topic_id)
+    topic = topic_with_category(topic_id)
     if not access.can_see(current_user, topic.category):
         abort(404)
     if (topic.hidden or topic.deleted_at) and not access.is_moderator(current_user):
@@ -41,6 +50,20 @@ def post_or_404(post_id: int) -> Post:
 def topic_url(topic: Topic, page: int = 1, anchor: str | None = None) -> str:
     return url_for("forums.topic", topic_id=topic.id, slug=topic.slug,
                    page=page if page > 1 else None, _anchor=anchor)
+
+
+_SLOT, _WORD = 987654321, "slot0slug"
+
+
+def link_pattern(endpoint: str, **values) -> str:
+    """``url_for(endpoint, **values)`` as a ``%``-pattern, built once for a page's rows: each
+    value given as ``int`` becomes ``%d``, as ``str`` becomes ``%s`` (in the order the address
+    shows them), as in
+    ``link_pattern("forums.topic", topic_id=int, slug=str) % (topic.id, topic.slug)``. Only
+    for values the address shows as they are (ids, ASCII slugs)."""
+    slots = {k: _SLOT if v is int else _WORD if v is str else v for k, v in values.items()}
+    url = url_for(endpoint, **slots).replace("%", "%%")
+    return url.replace(str(_SLOT), "%d").replace(_WORD, "%s")
 
 
 def refuse(refusal: Refused) -> None:

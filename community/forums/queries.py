@@ -7,13 +7,16 @@ A topic's pages are ranges of post numbers on the unique ``(topic_id, number)`` 
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased
 
+from community.accounts import authors
+from community.accounts.authors import Author
 from community.accounts.models import User
 from community.extensions import db
 from community.forums.models import ForumCategory, HelpfulMark, Post, Topic, TopicRead
@@ -29,7 +32,7 @@ def categories(condition) -> list[ForumCategory]:
                                    .order_by(ForumCategory.position, ForumCategory.id)))
 
 
-def encode_cursor(topic: Topic) -> str:
+def encode_cursor(topic: TopicRow) -> str:
     return f"{topic.last_posted_at.strftime('%Y%m%d%H%M%S%f')}.{topic.id}"
 
 
@@ -44,18 +47,74 @@ def decode_cursor(value: str | None) -> tuple[datetime, int] | None:
     return None if topic_id is None else (moment, topic_id)
 
 
+@dataclass(slots=True)
+class TopicRow:
+    """A topic as lists show it: a plain row, its author's line, its last poster's name."""
+
+    id: int
+    title: str
+    slug: str
+    category_id: int
+    pinned: bool
+    locked: bool
+    is_question: bool
+    accepted_post_id: int | None
+    hidden: bool
+    reply_count: int
+    max_number: int
+    created_at: datetime
+    last_posted_at: datetime
+    author: Author | None
+    last_poster_name: str | None
+    category: ForumCategory | None = None  # set from the categories the page loaded
+
+
+_LISTED = (Topic.id, Topic.title, Topic.slug, Topic.category_id, Topic.pinned, Topic.locked,
+           Topic.is_question, Topic.accepted_post_id, Topic.hidden, Topic.reply_count,
+           Topic.max_number, Topic.created_at, Topic.last_posted_at)
+
+
+_AUTHOR, _POSTER = aliased(User, name="author"), aliased(User, name="last_poster")
+
+
+def _listed_select():
+    """The select of listed topics (to filter, order and limit): each topic's author line and
+    last poster's name joined in. Built once per set of company domains."""
+    return _listed_base(authors.domains())
+
+
+@functools.lru_cache(maxsize=16)
+def _listed_base(company: tuple[str, ...]):
+    return (sa.select(*_LISTED, *authors.columns(_AUTHOR, company), _POSTER.display_name)
+            .select_from(Topic)
+            .outerjoin(_AUTHOR, _AUTHOR.id == Topic.author_id)
+            .outerjoin(_POSTER, _POSTER.id == Topic.last_poster_id))
+
+
+def _listed_topics(statement, categories: dict[int, ForumCategory]) -> list[TopicRow]:
+    """Rows of ``_listed_select()``, their categories set from ``categories``."""
+    width = len(_LISTED)
+    rows = []
+    for row in db.session.execute(statement):
+        topic = TopicRow(*row[:width], authors.from_row(row[width:width + authors.WIDTH]),
+                         row[-1])
+        topic.category = categories.get(topic.category_id)
+        rows.append(topic)
+    return rows
+
+
 @dataclass
 class TopicPage:
-    topics: list[Topic]
+    topics: list[TopicRow]
     next_cursor: str | None
 
 
-def topic_list(category_ids: list[int], cursor: str | None = None, *, pinned_apart: bool,
-               per_page: int = TOPICS_PER_PAGE) -> TopicPage:
-    """Topics by last activity, newest first, after the cursor; pinned ones excluded if apart."""
-    query = (sa.select(Topic).where(Topic.category_id.in_(category_ids), Topic.visible())
-             .options(joinedload(Topic.author), joinedload(Topic.last_poster),
-                      joinedload(Topic.category))
+def topic_list(categories: list[ForumCategory], cursor: str | None = None, *,
+               pinned_apart: bool, per_page: int = TOPICS_PER_PAGE) -> TopicPage:
+    """Topics of these categories by last activity, newest first, after the cursor; pinned
+    ones excluded if apart. One query."""
+    by_id = {c.id: c for c in categories}
+    query = (_listed_select().where(Topic.category_id.in_(list(by_id)), Topic.visible())
              .order_by(Topic.last_posted_at.desc(), Topic.id.desc()).limit(per_page + 1))
     if pinned_apart:
         query = query.where(Topic.pinned.is_(False))
@@ -63,22 +122,22 @@ def topic_list(category_ids: list[int], cursor: str | None = None, *, pinned_apa
     if after is not None:
         query = query.where(sa.or_(Topic.last_posted_at < after[0], sa.and_(
             Topic.last_posted_at == after[0], Topic.id < after[1])))
-    rows = list(db.session.scalars(query).unique())
+    rows = _listed_topics(query, by_id)
     more = len(rows) > per_page
     rows = rows[:per_page]
     return TopicPage(rows, encode_cursor(rows[-1]) if more and rows else None)
 
 
-def pinned_topics(category_id: int) -> list[Topic]:
-    return list(db.session.scalars(
+def pinned_topics(category_id: int, category: ForumCategory | None = None) -> list[TopicRow]:
+    return _listed_topics(
         # "= true" (not "IS true"): the form both databases match to the partial index.
-        sa.select(Topic).where(Topic.category_id == category_id, Topic.pinned == sa.true(),
+        _listed_select().where(Topic.category_id == category_id, Topic.pinned == sa.true(),
                                Topic.visible())
-        .options(joinedload(Topic.author), joinedload(Topic.last_poster))
-        .order_by(Topic.last_posted_at.desc()).limit(20)).unique())
+        .order_by(Topic.last_posted_at.desc()).limit(20),
+        {category_id: category} if category is not None else {})
 
 
-def read_state(user: User | None, topics: list[Topic]) -> dict[int, str | int]:
+def read_state(user: User | None, topics: list[TopicRow]) -> dict[int, str | int]:
     """Per topic: "new" (never opened, created since the member joined), or the unread count."""
     if user is None or not user.is_authenticated or not topics:
         return {}
@@ -103,7 +162,42 @@ def page_of(number: int) -> int:
     return max(1, math.ceil(number / POSTS_PER_PAGE))
 
 
-def topic_posts(topic: Topic, page: int) -> list[Post]:
+@dataclass(slots=True)
+class PostRow:
+    """A post as its topic's page shows it (not its Markdown source), with its author line."""
+
+    id: int
+    topic_id: int
+    number: int
+    author_id: int | None
+    body_html: str
+    created_at: datetime
+    edited_at: datetime | None
+    deleted_at: datetime | None
+    hidden: bool
+    helpful_count: int
+    author: Author | None = None
+    topic: Topic | None = None  # the page's topic (service.post_refusal reads whether locked)
+
+    @property
+    def is_visible(self) -> bool:
+        return not self.hidden and self.deleted_at is None
+
+
+_SHOWN = (Post.id, Post.topic_id, Post.number, Post.author_id, Post.body_html, Post.created_at,
+          Post.edited_at, Post.deleted_at, Post.hidden, Post.helpful_count)
+
+
+def _post_rows(topic: Topic, condition, limit: int) -> list[PostRow]:
+    posts = [PostRow(*row, topic=topic) for row in db.session.execute(
+        sa.select(*_SHOWN).where(condition).order_by(Post.number).limit(limit))]
+    people = authors.by_id(p.author_id for p in posts)
+    for post in posts:
+        post.author = people.get(post.author_id)
+    return posts
+
+
+def topic_posts(topic: Topic, page: int) -> list[PostRow]:
     """The posts numbered on this page (a range scan of the topic's number index).
 
     Authors come by a second, primary-key query: joined in, PostgreSQL misjudged a long
@@ -111,13 +205,23 @@ def topic_posts(topic: Topic, page: int) -> list[Post]:
     (16 ms instead of 1 ms at 50,000 members). The LIMIT bounds its estimate as well.
     """
     low = (page - 1) * POSTS_PER_PAGE
-    return list(db.session.scalars(
-        sa.select(Post).where(Post.topic_id == topic.id, Post.number > low,
-                              Post.number <= low + POSTS_PER_PAGE)
-        .options(selectinload(Post.author)).order_by(Post.number).limit(POSTS_PER_PAGE)))
+    return _post_rows(topic, sa.and_(Post.topic_id == topic.id, Post.number > low,
+                                     Post.number <= low + POSTS_PER_PAGE), POSTS_PER_PAGE)
 
 
-def helpful_marked_by(user: User | None, posts: list[Post]) -> set[int]:
+def post_row(topic: Topic, post_id: int) -> PostRow | None:
+    """One post of ``topic`` as its page shows it, its author joined in (one query): the
+    accepted answer when it is on another page."""
+    row = db.session.execute(
+        sa.select(*_SHOWN, *authors.columns()).outerjoin(User, User.id == Post.author_id)
+        .where(Post.id == post_id, Post.topic_id == topic.id)).first()
+    if row is None:
+        return None
+    width = len(_SHOWN)
+    return PostRow(*row[:width], author=authors.from_row(row[width:]), topic=topic)
+
+
+def helpful_marked_by(user: User | None, posts: list[PostRow]) -> set[int]:
     if user is None or not user.is_authenticated or not posts:
         return set()
     return set(db.session.scalars(sa.select(HelpfulMark.post_id).where(

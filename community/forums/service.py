@@ -163,6 +163,10 @@ def post_refusal(user: User | None, post: Post, action: str) -> Refused | None:
     and edit it while its topic is open. Only moderators restore, and nobody edits a deleted
     post (restore it first). Deleting a deleted post, or restoring a visible one, is allowed
     and changes nothing (a second click).
+
+    It reads of the post only whether it is deleted, its author and its topic: the topic page
+    asks once per kind of post (``views._post_actions``); add a criterion there if it reads
+    more.
     """
     if user is None or not user.is_authenticated:
         return Refused("forums.not_yours")
@@ -291,20 +295,23 @@ def toggle_helpful(user: User, post: Post) -> bool:
                                Post.helpful_count, post.id)
 
 
-def mark_read(user: User, topic: Topic, number: int) -> None:
-    """Remember the highest post number the member has seen in the topic (never goes back)."""
+def mark_read(user: User, topic: Topic, number: int) -> bool:
+    """Remember the highest post number the member has seen in the topic (never goes back).
+    True if that wrote something (else there is nothing to commit)."""
     row = db.session.get(TopicRead, (user.id, topic.id))
     if row is None:
         try:
             with db.session.begin_nested():
                 db.session.add(TopicRead(user_id=user.id, topic_id=topic.id,
                                          last_read_number=number))
-            return
+            return True
         except IntegrityError:
             row = db.session.get(TopicRead, (user.id, topic.id))
     if row is not None and row.last_read_number < number:
         row.last_read_number = number
         db.session.flush()
+        return True
+    return False
 
 
 def watch(user: User, *, topic: Topic | None = None, category: ForumCategory | None = None,

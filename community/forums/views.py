@@ -6,7 +6,6 @@ import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 
 from community import database
 from community.accounts.decorators import verified_required
@@ -18,10 +17,12 @@ from community.forums.forms import EditForm, FlagForm, ReplyForm, TopicForm
 from community.forums.models import ForumCategory, Post, Topic, WatchLevel
 from community.forums.pages import (
     category_or_404,
+    link_pattern,
     post_or_404,
     refuse,
     topic_or_404,
     topic_url,
+    topic_with_category,
 )
 from community.ids import query_int, to_int
 from community.moderation import hidden
@@ -30,14 +31,26 @@ from community.refusals import Refused, carry_out
 from community.text import render_markdown
 
 
+def _list_links() -> dict[str, str]:
+    """Patterns of the links every topic row has (``pages.link_pattern``), built once."""
+    return {"topic": link_pattern("forums.topic", topic_id=int, slug=str),
+            "category": link_pattern("forums.category", slug=str)}
+
+
+def _member_form() -> ActionForm | None:
+    """The one-button actions' form (its CSRF token), for members only: a visitor's page sets
+    no cookie and carries no token, so it can be cached and shared."""
+    return ActionForm() if current_user.is_authenticated else None
+
+
 @bp.route("/forums")
 def index():
     """Categories the reader may see, and the latest topics across them."""
     categories = queries.categories(access.listed_condition(current_user))
-    ids = [c.id for c in categories]
-    page = queries.topic_list(ids, request.args.get("after"), pinned_apart=False)
+    page = queries.topic_list(categories, request.args.get("after"), pinned_apart=False)
     return render_template("forums/index.html", categories=categories, page=page,
-                           read_state=queries.read_state(current_user, page.topics))
+                           read_state=queries.read_state(current_user, page.topics),
+                           links=_list_links())
 
 
 @bp.route("/c/<slug>")
@@ -45,12 +58,13 @@ def category(slug: str):
     """A category's topics: pinned first, then by last activity (keyset pages)."""
     category = category_or_404(slug)
     cursor = request.args.get("after")
-    page = queries.topic_list([category.id], cursor, pinned_apart=True)
-    pinned = [] if cursor else queries.pinned_topics(category.id)
+    page = queries.topic_list([category], cursor, pinned_apart=True)
+    pinned = [] if cursor else queries.pinned_topics(category.id, category)
     return render_template(
         "forums/category.html", category=category, page=page, pinned=pinned,
         read_state=queries.read_state(current_user, pinned + page.topics),
-        watching=service.watch_level(current_user, category=category), action_form=ActionForm())
+        watching=service.watch_level(current_user, category=category),
+        action_form=_member_form(), links=_list_links())
 
 
 @bp.route("/forums/new", methods=["GET", "POST"])
@@ -90,32 +104,73 @@ def topic(topic_id: int, slug: str | None = None):
     page = min(query_int("page", 1), queries.page_count(topic))
     if slug != topic.slug:
         return redirect(topic_url(topic, page), 301)
-    if current_user.is_authenticated:  # before loading the page: a commit expires objects
+    member = current_user.is_authenticated
+    if member:  # before loading the page: a commit expires objects
         read_up_to = min(page * queries.POSTS_PER_PAGE, topic.max_number)
 
         def mark_read() -> None:
-            service.mark_read(current_user, topic, read_up_to)
-            db.session.commit()
+            if service.mark_read(current_user, topic, read_up_to):
+                db.session.commit()  # nothing to commit on a page read before
 
         # Reading never waits for writers: if the position loses a race, the next visit moves it.
         database.best_effort(mark_read, db.session.rollback)
     posts = queries.topic_posts(topic, page)
     moderator = access.is_moderator(current_user)
+    answer = _accepted_answer(topic, posts)
     return render_template(
         "forums/topic.html", topic=topic, posts=posts, page=page,
-        pages=queries.page_count(topic), reply_form=ReplyForm(), action_form=ActionForm(),
+        pages=queries.page_count(topic), moderator=moderator, answer=answer,
+        answer_here=answer is not None and any(p.id == answer.id for p in posts),
+        # Forms and per-post actions are members' only: a visitor's page sets no cookie.
+        reply_form=ReplyForm() if member else None, action_form=_member_form(),
         helpful=queries.helpful_marked_by(current_user, posts),
         watching=service.watch_level(current_user, topic=topic),
         may_accept=qa.may_accept(current_user, topic),
-        actions={p.id: service.allowed_actions(current_user, p) for p in posts},
-        moderator=moderator, answer=_accepted_answer(topic),
+        actions=_post_actions(posts, moderator) if member else {},
+        links=_post_links(topic, member),
         **_hidden_reasons(topic, posts, moderator))
+
+
+def _post_actions(posts: list[queries.PostRow], moderator: bool) -> dict[int, frozenset[str]]:
+    """What the member may do to each post (``service.allowed_actions``). Only moderators and
+    a post's author have any: the others' posts are not asked about. The answer depends on
+    the reader, the topic and whether the post is deleted and is theirs: asked once for each."""
+    me, known = current_user.id, {}
+    actions = {}
+    for post in posts:
+        if moderator or post.author_id == me:
+            key = (post.deleted_at is None, post.author_id == me)
+            if key not in known:
+                known[key] = service.allowed_actions(current_user, post)
+            actions[post.id] = known[key]
+    return actions
+
+
+def _post_links(topic: Topic, member: bool) -> dict[str, str]:
+    """Patterns of the links each post of the page has (``pages.link_pattern``), built once;
+    the actions' ones for members only."""
+    post = dict(post_id=int)
+    links = {"post": link_pattern("forums.post", **post),
+             "history": link_pattern("forums.history", **post)}
+    if member:
+        links.update(
+            helpful=link_pattern("forums.helpful", **post),
+            quote=link_pattern("forums.reply", topic_id=topic.id, quote=int),
+            accept=link_pattern("forums.accept", **post),
+            promote=link_pattern("forums.promote", **post),
+            edit=link_pattern("forums.edit", **post),
+            delete=link_pattern("forums.delete", **post),
+            restore=link_pattern("forums.restore", **post),
+            flag=link_pattern("forums.flag", **post),
+            hide=link_pattern("forums.moderate_post", action="hide", **post),
+            unhide=link_pattern("forums.moderate_post", action="unhide", **post))
+    return links
 
 
 def _topic_for_reader(topic_id: int) -> Topic:
     """``topic_or_404``, except that the author of a topic a moderator hid may still open it
-    (to read why it was hidden)."""
-    found = db.get_or_404(Topic, topic_id)
+    (to read why it was hidden). The topic and its category come in one query."""
+    found = topic_with_category(topic_id)
     if (found.hidden and found.deleted_at is None and current_user.is_authenticated
             and found.author_id == current_user.id and access.can_see(current_user,
                                                                       found.category)):
@@ -123,16 +178,18 @@ def _topic_for_reader(topic_id: int) -> Topic:
     return topic_or_404(topic_id)
 
 
-def _accepted_answer(topic: Topic) -> Post | None:
-    """The accepted answer of a solved question, with its author (one query), if visible."""
+def _accepted_answer(topic: Topic, posts: list[queries.PostRow]) -> queries.PostRow | None:
+    """The accepted answer of a solved question, with its author line, if visible: from the
+    page when it is on it, else read (two small queries)."""
     if not topic.accepted_post_id:
         return None
-    answer = db.session.scalar(sa.select(Post).where(Post.id == topic.accepted_post_id)
-                               .options(joinedload(Post.author)))
+    answer = next((p for p in posts if p.id == topic.accepted_post_id), None)
+    if answer is None:
+        answer = queries.post_row(topic, topic.accepted_post_id)
     return answer if answer is not None and answer.is_visible else None
 
 
-def _hidden_reasons(topic: Topic, posts: list[Post], moderator: bool) -> dict:
+def _hidden_reasons(topic: Topic, posts: list[queries.PostRow], moderator: bool) -> dict:
     """Why the moderators hid the topic or posts, for their authors and the moderators only
     (``topic_reason``, and ``post_reasons`` by post id): others see that they are hidden."""
     reader = current_user.id if current_user.is_authenticated else None
@@ -316,20 +373,21 @@ def flag(post_id: int):
 @bp.route("/faq")
 def faq():
     """The FAQ: promoted answers, by category, linked back to their discussions."""
-    ids = access.visible_category_ids(current_user)
-    return render_template("forums/faq.html", entries=qa.faq_entries(ids),
-                           staff=current_user.is_authenticated and current_user.is_staff)
+    staff = current_user.is_authenticated and current_user.is_staff
+    return render_template("forums/faq.html", entries=qa.faq_entries(current_user), staff=staff,
+                           topic_link=link_pattern("forums.topic", topic_id=int),
+                           edit_link=link_pattern("forums.edit_faq", entry_id=int) if staff
+                           else None)
 
 
 @bp.route("/feeds/forums.atom")
 def feed():
     """Atom feed of the latest topics in open categories (a feed reader is anonymous)."""
-    ids = access.visible_category_ids(None)
+    categories = queries.categories(access.visible_condition(None))
     slug = request.args.get("category")
     if slug:
-        ids = [c.id for c in queries.categories(access.visible_condition(None))
-               if c.slug == slug] or abort(404)
-    page = queries.topic_list(ids, None, pinned_apart=False, per_page=30)
+        categories = [c for c in categories if c.slug == slug] or abort(404)
+    page = queries.topic_list(categories, None, pinned_apart=False, per_page=30)
     xml = render_template("forums/feed.atom.xml", topics=page.topics)
     return Response(xml, mimetype="application/atom+xml")
 

@@ -16,9 +16,12 @@ from flask import url_for
 from flask_babel import get_translations
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-_MEMBER = Markup(
+# Plain strings filled by str.format with values escaped beforehand (the page's words once, in
+# ``vote_words``; a row's own values as it comes), then marked safe: Markup.format escapes
+# through string.Formatter, which cost more than the rest of a row.
+_MEMBER = (
     '<div class="vote-box" id="vote-box-{id}"><form method="post" action="{action}" '
     'class="vote-quick" data-view="{page}" data-idea="{id}">'
     '<input type="hidden" name="csrf_token" value="{token}">'
@@ -27,25 +30,32 @@ _MEMBER = Markup(
     'aria-labelledby="vote-label-{id} idea-title-{id}"{title}>'
     '<span class="vote-icon" aria-hidden="true">{icon}</span> '
     '<span id="vote-label-{id}">{vote}</span></button></form></div>')
-_VISITOR = Markup(
+_VISITOR = (
     '<div class="vote-box" id="vote-box-{id}"><a class="vote-button" href="{login}" '
     'aria-labelledby="vote-label-{id} idea-title-{id} vote-login-{id}">'
     '<span class="vote-icon" aria-hidden="true">▲</span> <span id="vote-label-{id}">{vote}</span>'
     '<span class="visually-hidden" id="vote-login-{id}">({login_first})</span></a></div>')
-_CLOSED = Markup('<div class="vote-box" id="vote-box-{id}"></div>')  # the badge says why
+_CLOSED = '<div class="vote-box" id="vote-box-{id}"></div>'  # the badge says why
 
 
 def vote_words(next_url: str, signed_in: bool) -> dict:
-    """What every button of a page shares, translated and built once."""
-    words = {"vote": _("Vote"), "next": next_url, "you_voted": _("you voted"),
-             "plural": get_translations().ngettext}
+    """What every button (and row) of a page shares, translated and built once; the CSRF
+    token only for members (a visitor's page has no form)."""
+    # named ngettext so that scripts/update_catalogs extracts the strings below
+    ngettext = get_translations().ngettext
+    words = {"vote": escape(_("Vote")), "next": escape(next_url),
+             "you_voted": escape(_("you voted")),
+             "plural": ngettext,
+             "comments": lambda n: ngettext("%(num)d comment", "%(num)d comments", n)
+             % {"num": n}}
     if signed_in:
-        words.update(withdraw=_("You voted. Press again to withdraw your vote."),
-                     token=generate_csrf(), vote_url=url_for("ideas.vote", idea_id=0),
-                     unvote_url=url_for("ideas.unvote", idea_id=0))
+        words.update(withdraw=escape(_("You voted. Press again to withdraw your vote.")),
+                     token=escape(generate_csrf()),
+                     vote_url=escape(url_for("ideas.vote", idea_id=0)),
+                     unvote_url=escape(url_for("ideas.unvote", idea_id=0)))
     else:
-        words.update(login_first=_("log in first"), login=url_for("accounts.login",
-                                                                     next=next_url))
+        words.update(login_first=escape(_("log in first")),
+                     login=escape(url_for("accounts.login", next=next_url)))
     return words
 
 
@@ -53,21 +63,21 @@ def vote_button(idea, my_vote, next_url: str, signed_in: bool, page: str = "list
                 words: dict | None = None) -> Markup:
     """One idea's vote button (see the module's docstring)."""
     if idea.is_closed:
-        return _CLOSED.format(id=idea.id)
+        return Markup(_CLOSED.format(id=int(idea.id)))
     w = words or vote_words(next_url, signed_in)
     if not signed_in:
-        return _VISITOR.format(id=idea.id, login=w["login"], vote=w["vote"],
-                               login_first=w["login_first"])
+        return Markup(_VISITOR.format(id=int(idea.id), login=w["login"], vote=w["vote"],
+                                      login_first=w["login_first"]))
     # /ideas/0/vote with the idea's id: the route's pattern is fixed, one url_for a page
     head, _zero, tail = (w["unvote_url"] if my_vote else w["vote_url"]).rpartition("/0/")
-    action = f"{head}/{idea.id}/{tail}"
-    return _MEMBER.format(
-        id=idea.id, action=action, page=page, token=w["token"], next=w["next"],
+    action = f"{head}/{int(idea.id)}/{tail}"
+    return Markup(_MEMBER.format(
+        id=int(idea.id), action=action, page=escape(page), token=w["token"], next=w["next"],
         pressed="true" if my_vote else "false", icon="✓" if my_vote else "▲", vote=w["vote"],
-        title=Markup(' title="{}"').format(w["withdraw"]) if my_vote else "")
+        title=f' title="{w["withdraw"]}"' if my_vote else ""))
 
 
-_LINE = Markup(
+_LINE = (  # a plain string too (see _MEMBER)
     '<p class="vote-line provenance" id="vote-line-{id}"><strong class="vote-total">{total}'
     '</strong>{mine} <span class="vote-origin"><span class="vote-sep" aria-hidden="true">· '
     '</span>{origin}</span></p>')
@@ -96,7 +106,9 @@ def vote_line(idea, my_vote=None, origin=None, words: dict | None = None) -> Mar
     if staff:
         parts.append(ngettext("%(num)d from the team, counted apart",
                             "%(num)d from the team, counted apart", staff) % {"num": staff})
-    mine = (Markup(' <span class="vote-mine">· {}</span>').format(
-        (words or {}).get("you_voted") or _("you voted")) if my_vote else "")
-    return _LINE.format(id=idea.id, total=ngettext("%(num)d vote", "%(num)d votes", total)
-                        % {"num": total}, mine=mine, origin=" · ".join(parts))
+    mine = (' <span class="vote-mine">· {}</span>'.format(
+        (words or {}).get("you_voted") or escape(_("you voted"))) if my_vote else "")
+    return Markup(_LINE.format(
+        id=int(idea.id), total=escape(ngettext("%(num)d vote", "%(num)d votes", total)
+                                      % {"num": total}),
+        mine=mine, origin=escape(" · ".join(parts))))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 STATUS_LABELS = {
     "open": _l("Open"),
@@ -26,3 +27,12 @@ def importance_label(value: int) -> str:
 def status_label(value: str) -> str:
     label = STATUS_LABELS.get(value)
     return str(label) if label is not None else value
+
+
+_BADGE = Markup('<span class="badge status status-{}">{}</span>')
+
+
+def status_badges() -> dict[str, Markup]:
+    """Every status's badge (``_macros/ideas.html``'s ``status_badge``), by status value,
+    translated once: a list draws one a row from this dict, not a macro and a lookup each."""
+    return {value: _BADGE.format(value, str(label)) for value, label in STATUS_LABELS.items()}

@@ -16,7 +16,11 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as lite_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
 
 from community.accounts import activity
 from community.accounts.activity import ActivityKind
@@ -83,6 +87,20 @@ def trending_epoch() -> datetime:
     return state.trending_epoch
 
 
+_EPOCH = sa.select(RankingState.trending_epoch).where(RankingState.id == 1)
+
+
+def _vote_epoch(now: datetime) -> datetime:
+    """The epoch a vote cast now uses, read once (by a statement built once), after a rebase
+    if one is due (``rebase_trending``)."""
+    epoch = db.session.execute(_EPOCH).scalar()
+    if epoch is None or ranking.needs_rebase(now, epoch,
+                                             current_app.config["TRENDING_HALF_LIFE_HOURS"]):
+        rebase_trending(now)  # a no-op but once in months (daily maintenance does it first)
+        epoch = trending_epoch()
+    return epoch
+
+
 def rebase_trending(now: datetime) -> bool:
     """Move the trending epoch forward when due, dividing every stored term by the same power
     of two and summing the ideas' scores again from the votes: the order is unchanged and the
@@ -107,36 +125,69 @@ def rebase_trending(now: datetime) -> bool:
     return True
 
 
-def _vote_values(user: User, importance: int, at: datetime) -> dict:
-    """What a vote by this member adds to the idea's counters, from the trust rule."""
+def _vote_values(user: User, importance: int, at: datetime,
+                 epoch: datetime | None = None) -> dict:
+    """What a vote by this member adds to the idea's counters, from the trust rule (with the
+    trending epoch given, or the session's)."""
     cfg = current_app.config
     voter = voter_facts(user)
     trust = weights.trust_weight(voter, cfg["TRUST_REDUCED_WEIGHT"])
     weight = ranking.vote_weight(importance, trust)
     return {
         "weight": weight,
-        "trending_term": ranking.trending_term(weight, at, trending_epoch(),
+        "trending_term": ranking.trending_term(weight, at, epoch or trending_epoch(),
                                                cfg["TRENDING_HALF_LIFE_HOURS"]),
         "staff": voter.staff,
         "established": weights.is_established(voter),
     }
 
 
+_IDEAS = Idea.__table__
+_COUNTERS = ("vote_count", "staff_vote_count", "established_vote_count", "top_score",
+             "trusted_score", "trending_score")
+_BUMP = (sa.update(_IDEAS).where(_IDEAS.c.id == sa.bindparam("idea"))
+         .values({name: _IDEAS.c[name] + sa.bindparam(name) for name in _COUNTERS}))
+
+
 def _bump(idea_id: int, values: dict, sign: int) -> None:
-    """Add (sign=1) or remove (sign=-1) one vote's contribution to the idea's counters."""
+    """Add (sign=1) or remove (sign=-1) one vote's contribution to the idea's counters: one
+    relative UPDATE (a statement built once; the ORM's bookkeeping skipped), then the idea's
+    counters expired if this session holds it, so that it reads them again."""
     crowd = 0 if values["staff"] else 1
-    db.session.execute(
-        sa.update(Idea).where(Idea.id == idea_id).values(
-            vote_count=Idea.vote_count + sign * crowd,
-            staff_vote_count=Idea.staff_vote_count + sign * (1 - crowd),
-            established_vote_count=Idea.established_vote_count
-            + sign * int(values["established"]),
-            top_score=Idea.top_score + sign * values["weight"],
-            trusted_score=Idea.trusted_score
-            + sign * (values["weight"] if values["established"] else 0.0),
-            trending_score=Idea.trending_score + sign * values["trending_term"],
-        )
-    )
+    db.session.execute(_BUMP, {
+        "idea": idea_id, "vote_count": sign * crowd, "staff_vote_count": sign * (1 - crowd),
+        "established_vote_count": sign * int(values["established"]),
+        "top_score": sign * values["weight"],
+        "trusted_score": sign * (values["weight"] if values["established"] else 0.0),
+        "trending_score": sign * values["trending_term"]})
+    held = db.session.identity_map.get(identity_key(Idea, idea_id))
+    if held is not None:
+        db.session.expire(held, _COUNTERS)
+
+
+_INSERTS: dict[tuple[str, str], sa.Insert] = {}
+
+
+def _insert_new(table: sa.Table, conflict: list[str], values: dict, returning=None):
+    """``INSERT … ON CONFLICT (conflict) DO NOTHING`` (SQLite and PostgreSQL): a row another
+    transaction inserted first is no error, and no savepoint is needed to survive it. With
+    ``returning``, the inserted row's value (None when it was already there). The statement
+    is built once per table and database (its values are parameters)."""
+    dialect = db.session.get_bind().dialect.name
+    statement = _INSERTS.get((table.name, dialect))
+    if statement is None:
+        insert = pg_insert if dialect == "postgresql" else lite_insert
+        statement = (insert(table).values({name: sa.bindparam(name) for name in values})
+                     .on_conflict_do_nothing(index_elements=conflict))
+        if returning is not None:
+            statement = statement.returning(returning)
+        _INSERTS[(table.name, dialect)] = statement
+    result = db.session.execute(statement, values)
+    return result.scalar() if returning is not None else None
+
+
+_EXISTING = sa.select(Vote).where(Vote.idea_id == sa.bindparam("idea"),
+                                  Vote.user_id == sa.bindparam("user")).with_for_update()
 
 
 def cast_vote(user: User, idea: Idea, importance: int, why: str | None, *,
@@ -152,17 +203,15 @@ def cast_vote(user: User, idea: Idea, importance: int, why: str | None, *,
         raise Refused("ideas.closed", 409)
     if importance not in ranking.IMPORTANCE:
         raise Refused("ideas.importance", 422)
-    rebase_trending(utcnow())  # a no-op but once in months (daily maintenance does it first)
-    existing = db.session.scalar(
-        sa.select(Vote).where(Vote.idea_id == idea.id, Vote.user_id == user.id).with_for_update()
-    )
+    epoch = _vote_epoch(utcnow())
+    existing = db.session.scalar(_EXISTING, {"idea": idea.id, "user": user.id})
     if existing is None:
         now = utcnow()
         per_hour = levels.limits_for(user.trust_level or 0, user.is_staff).votes_per_hour
         if per_hour is not None and activity.count_since(
                 user.id, (ActivityKind.VOTE_CAST,), now - timedelta(hours=1)) >= per_hour:
             raise Refused("ideas.vote_rate", 429)  # the trust level's votes an hour
-        vote = _new_vote(user, idea, importance, why, now)
+        vote = _new_vote(user, idea, importance, why, now, epoch)
         if vote is None:  # the same member's vote landed concurrently: update it (or keep it)
             return cast_vote(user, idea, importance, why, keep_existing=keep_existing)
         return vote
@@ -171,7 +220,7 @@ def cast_vote(user: User, idea: Idea, importance: int, why: str | None, *,
     if (existing.importance, existing.why) != (importance, why or None):
         activity.record(user.id, ActivityKind.VOTE_CHANGED, ("idea", idea.id), importance)
     _bump(idea.id, _values_of(existing), -1)
-    values = _vote_values(user, importance, existing.created_at)
+    values = _vote_values(user, importance, existing.created_at, epoch)
     existing.importance, existing.why = importance, why or None
     for key, value in values.items():
         setattr(existing, key, value)
@@ -181,17 +230,20 @@ def cast_vote(user: User, idea: Idea, importance: int, why: str | None, *,
 
 
 def _new_vote(user: User, idea: Idea, importance: int, why: str | None,
-              now: datetime) -> Vote | None:
+              now: datetime, epoch: datetime | None = None) -> Vote | None:
     """Insert a member's first vote for an idea and add it to the counters (the rules were
-    checked by the caller); None if their vote landed concurrently (nothing written)."""
-    values = _vote_values(user, importance, now)
-    vote = Vote(idea_id=idea.id, user_id=user.id, importance=importance, why=why or None,
-                created_at=now, **values)
-    try:
-        with db.session.begin_nested():
-            db.session.add(vote)
-    except IntegrityError:
+    checked by the caller); None if their vote landed concurrently (nothing written). The row
+    goes in by one INSERT, and the Vote returned is attached to the session as it was
+    written (a change to it is flushed as usual)."""
+    values = _vote_values(user, importance, now, epoch)
+    row = {"idea_id": idea.id, "user_id": user.id, "importance": importance,
+           "why": why or None, "created_at": now, **values}
+    vote_id = _insert_new(Vote.__table__, ["idea_id", "user_id"], row, Vote.__table__.c.id)
+    if vote_id is None:
         return None
+    vote = Vote(id=vote_id, **row)
+    make_transient_to_detached(vote)
+    db.session.add(vote)
     _bump(idea.id, values, +1)
     follow(user, idea)
     activity.record(user.id, ActivityKind.VOTE_CAST, ("idea", idea.id), importance)
@@ -246,14 +298,10 @@ def remove_vote(user: User, idea: Idea) -> bool:
 
 
 def follow(user: User, idea: Idea) -> None:
-    """Follow an idea (idempotent): its status changes and official answers notify."""
-    exists = db.session.get(Follow, (idea.id, user.id))
-    if exists is None:
-        try:
-            with db.session.begin_nested():
-                db.session.add(Follow(idea_id=idea.id, user_id=user.id))
-        except IntegrityError:
-            pass
+    """Follow an idea (idempotent, one statement): its status changes and official answers
+    notify."""
+    _insert_new(Follow.__table__, ["idea_id", "user_id"],
+                {"idea_id": idea.id, "user_id": user.id, "created_at": utcnow()})
 
 
 def unfollow(user: User, idea: Idea) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import (
+    abort,
     current_app,
     flash,
     jsonify,
@@ -17,11 +18,11 @@ from flask_login import current_user
 from community.accounts.decorators import verified_required
 from community.extensions import db
 from community.forms import ActionForm
-from community.ideas import queries, service, similar, triage
+from community.ideas import labels, queries, service, similar, triage
 from community.ideas.blueprint import bp
 from community.ideas.forms import IdeaForm, VoteForm
 from community.ideas.forms_triage import CommentForm, MergeForm, OutcomeForm, StatusForm
-from community.ideas.models import Idea, Status
+from community.ideas.models import Status
 from community.ids import query_int
 
 
@@ -48,6 +49,14 @@ def _list_url(filters: queries.Filters):
     return lambda **changes: url_for("ideas.index", **{**active, **changes})
 
 
+def _row_links(list_url) -> dict[str, str]:
+    """The parts of a row's links, built once a page (the routes' patterns are fixed): an
+    idea's page is ``detail`` + "<id>-<slug>", a tag's list ``tag`` + the tag + ``tag_end``."""
+    detail = url_for("ideas.detail", idea_id=0, slug="s")  # …/ideas/0-s
+    tag, _mark, tag_end = list_url(tag="TAG").partition("TAG")
+    return {"detail": detail[:-len("0-s")], "tag": tag, "tag_end": tag_end}
+
+
 @bp.route("/ideas")
 def index():
     """Ideas, in the chosen ranking, with filters."""
@@ -57,9 +66,11 @@ def index():
     ideas = queries.list_ideas(filters, limit=current_app.config["IDEAS_PER_PAGE"], page=page)
     my_votes = (queries.votes_of(current_user.id, [i.id for i in ideas])
                 if current_user.is_authenticated else {})
+    list_url = _list_url(filters)
     return render_template("ideas/list.html", ideas=ideas, filters=filters, page=page,
                            my_votes=my_votes, statuses=list(Status),
-                           categories=categories, list_url=_list_url(filters))
+                           categories=categories, list_url=list_url,
+                           links=_row_links(list_url), badges=labels.status_badges())
 
 
 @bp.route("/ideas/new", methods=["GET", "POST"])
@@ -96,23 +107,35 @@ def similar_json():
 @bp.route("/ideas/<int:idea_id>")
 @bp.route("/ideas/<int:idea_id>-<slug>")
 def detail(idea_id: int, slug: str | None = None):
-    """One idea, its votes' provenance, and the vote form."""
-    idea = db.get_or_404(Idea, idea_id)
+    """One idea, its votes' provenance, and the vote form. Forms (and so a CSRF token, kept
+    in the session cookie) are built only for members: a visitor's page sets no cookie."""
+    idea = queries.idea_page(idea_id)
+    if idea is None:
+        abort(404)
     if idea.status is Status.MERGED and idea.merged_into_id:
         return redirect(url_for("ideas.detail", idea_id=idea.merged_into_id), 301)
     if slug != idea.slug:
         return redirect(url_for("ideas.detail", idea_id=idea.id, slug=idea.slug), 301)
-    my_vote = (queries.votes_of(current_user.id, [idea.id]).get(idea.id)
-               if current_user.is_authenticated else None)
+    member = current_user.is_authenticated
+    my_vote = queries.votes_of(current_user.id, [idea.id]).get(idea.id) if member else None
     team = triage.can_triage(current_user)
-    form = VoteForm(importance=str(my_vote.importance) if my_vote else "2",
-                    why=my_vote.why if my_vote else "")
+    texts = queries.page_texts(idea, team=team)
+    forms = {}
+    if member:
+        forms["action_form"] = ActionForm()  # follow, withdraw one's vote
+        if not idea.is_closed:
+            forms["form"] = VoteForm(importance=str(my_vote.importance) if my_vote else "2",
+                                     why=my_vote.why if my_vote else "")
+        elif idea.status is Status.SHIPPED and my_vote:
+            forms["outcome_form"] = OutcomeForm()
+        if current_user.is_verified:
+            forms["comment_form"] = CommentForm()
+        if team:
+            forms.update(status_form=StatusForm(status=idea.status.value),
+                         merge_form=MergeForm())
     return render_template(
-        "ideas/detail.html", idea=idea, form=form, my_vote=my_vote, action_form=ActionForm(),
-        comments=queries.comments_of(idea), history=queries.history_of(idea),
-        following=current_user.is_authenticated and queries.follows(current_user.id, idea.id),
-        outcomes=triage.outcomes(idea), can_triage=team,
-        whys=queries.whys_of(idea) if team else [],
-        status_form=StatusForm(status=idea.status.value), merge_form=MergeForm(),
-        comment_form=CommentForm(), outcome_form=OutcomeForm(),
-    )
+        "ideas/detail.html", idea=idea, author=texts.author, my_vote=my_vote,
+        comments=texts.comments, notes=texts.notes, whys=texts.whys,
+        following=member and queries.follows(current_user.id, idea.id),
+        outcomes=triage.outcomes(idea) if idea.status is Status.SHIPPED else {},
+        can_triage=team, **forms)

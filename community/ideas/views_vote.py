@@ -14,7 +14,7 @@ Two ways in, one route each:
 
 from __future__ import annotations
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -23,7 +23,6 @@ from community.extensions import db
 from community.ideas import queries, service
 from community.ideas.blueprint import bp
 from community.ideas.forms import QuickVoteForm, VoteForm
-from community.ideas.models import Idea
 from community.refusals import Refused, carry_out
 from community.security import safe_next
 
@@ -33,11 +32,20 @@ def _wants_json() -> bool:
     return best == "application/json"
 
 
-def _to_idea(idea: Idea):
+def _idea_or_404(idea_id: int) -> queries.Listed:
+    """The idea voted on, as a plain row (its id, slug, status and counters): what the rules
+    and the answer need, read once, and still readable after the commit."""
+    idea = queries.listed(idea_id)
+    if idea is None:
+        abort(404)
+    return idea
+
+
+def _to_idea(idea: queries.Listed):
     return redirect(url_for("ideas.detail", idea_id=idea.id, slug=idea.slug))
 
 
-def _one_click(idea: Idea, work, done: str):
+def _one_click(idea: queries.Listed, work, done: str):
     """Run the button's action; answer JSON (the new button and vote line) or come back."""
     form = QuickVoteForm()
     status, message = 200, done
@@ -53,6 +61,7 @@ def _one_click(idea: Idea, work, done: str):
     if not _wants_json():
         flash(message, "success" if status < 400 else "error")
         return redirect(back)
+    idea = queries.listed(idea.id) or idea  # its counters after the vote
     my_vote = queries.votes_of(current_user.id, [idea.id]).get(idea.id)
     page = "detail" if request.form.get("view") == "detail" else "list"
     origin = queries.provenance(idea.id) if page == "detail" else None
@@ -66,7 +75,7 @@ def _one_click(idea: Idea, work, done: str):
 @verified_required
 def vote(idea_id: int):
     """Vote, or change the importance of one's vote; the one-click button casts "Important"."""
-    idea = db.get_or_404(Idea, idea_id)
+    idea = _idea_or_404(idea_id)
     if request.form.get("quick"):
         return _one_click(
             idea, lambda: service.cast_vote(current_user, idea, service.AUTHOR_IMPORTANCE, None,
@@ -89,7 +98,7 @@ def vote(idea_id: int):
 @verified_required
 def unvote(idea_id: int):
     """Withdraw one's vote (the idea page's link, or the pressed one-click button)."""
-    idea = db.get_or_404(Idea, idea_id)
+    idea = _idea_or_404(idea_id)
     if request.form.get("quick"):
         return _one_click(idea, lambda: service.remove_vote(current_user, idea),
                           _("Your vote is withdrawn."))

@@ -34,7 +34,7 @@ Kinds live on the app (community/registry.py): read them in an app context.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -59,6 +59,19 @@ class Hit:
     score: float
     created_at: datetime
     solved: bool
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    hits: list[Hit]
+    page: int
+    has_next: bool
+    searched: bool  # False when the query held no word to look for (empty, short, symbols)
+    # With ``count_kinds``: how many of the CANDIDATES newest matches each kind holds, over
+    # every kind the reader may see (whatever ``kinds`` asked), and whether the cap was reached
+    # (then the counts are lower bounds).
+    by_kind: dict[str, int] = field(default_factory=dict)
+    capped: bool = False
 
 
 @dataclass(frozen=True)

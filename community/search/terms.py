@@ -15,12 +15,24 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
 
-_STEMMERS = (snowballstemmer.stemmer("french"), snowballstemmer.stemmer("english"))
+# Snowball stemmers keep their state in the object while they work: one pair per thread
+# (gunicorn's gthread workers serve several requests at once; a shared pair raised
+# IndexError, or stemmed wrongly, under load).
+_LOCAL = threading.local()
+
+
+def _stemmers():
+    found = getattr(_LOCAL, "stemmers", None)
+    if found is None:
+        found = _LOCAL.stemmers = (snowballstemmer.stemmer("french"),
+                                   snowballstemmer.stemmer("english"))
+    return found
 _WORD = re.compile(r"[^\W_]+")
 MIN_WORD = 3
 MAX_TERM = 40
@@ -69,7 +81,7 @@ def word_terms(word: str) -> tuple[str, ...]:
     if any(c.isdigit() for c in lowered):
         candidates = [fold(lowered)]
     else:
-        candidates = [fold(stemmer.stemWord(lowered)) for stemmer in _STEMMERS]
+        candidates = [fold(stemmer.stemWord(lowered)) for stemmer in _stemmers()]
     found: list[str] = []
     for candidate in candidates:
         term = _clean(candidate)

@@ -13,7 +13,7 @@ from flask_login import current_user
 from community.accounts.models import User
 from community.extensions import db, limiter
 from community.ids import query_int
-from community.search import kinds, service, terms
+from community.search import cache, kinds, service, terms
 from community.search.blueprint import bp
 from community.search.kinds import Hit
 
@@ -93,16 +93,37 @@ def _author_id(handle: str) -> int | None:
     return found if found is not None else -1  # an unknown member wrote nothing
 
 
+def _results(criteria: Criteria, conditions) -> tuple[service.SearchPage, list[str | None]]:
+    """The page of results and their links: from the cache (cache.py) when this search, for
+    a reader who may see exactly the same, ran within the TTL; else searched and kept."""
+    author_id = _author_id(criteria.author)
+    solved = SOLVED.get(criteria.solved)
+    groups = terms.query_groups(criteria.q)
+    key = generation = None
+    if groups:  # nothing to search: nothing worth caching
+        key = cache.key(groups=groups, kind=criteria.kind, scope=criteria.category_id,
+                        author_id=author_id, solved=solved, page=criteria.page,
+                        per_page=PER_PAGE, conditions=conditions)
+        found, generation = cache.get(key)
+        if found is not None:
+            return found
+    results = service.search(
+        criteria.q, conditions, author_id=author_id, solved=solved,
+        kinds=[criteria.kind] if criteria.kind else None, page=criteria.page,
+        per_page=PER_PAGE, count_kinds=True)
+    urls = kinds.hit_urls(results.hits)
+    if key is not None:
+        cache.put(key, (results, urls), generation)
+    return results, urls
+
+
 @bp.route("/search")
 @limiter.limit(RATE_LIMIT, exempt_when=lambda: not request.args.get("q"))
 def index():
     """Search what this reader may see, with filters; a short query just shows the form."""
     criteria = _criteria()
     audience = kinds.audience(current_user, scope=criteria.category_id)
-    results = service.search(
-        criteria.q, audience.conditions, author_id=_author_id(criteria.author),
-        solved=SOLVED.get(criteria.solved), kinds=[criteria.kind] if criteria.kind else None,
-        page=criteria.page, per_page=PER_PAGE, count_kinds=True)
+    results, urls = _results(criteria, audience.conditions)
     author_ids = {h.author_id for h in results.hits if h.author_id is not None}
     authors = {u.id: u for u in db.session.scalars(
         sa.select(User).where(User.id.in_(author_ids)))} if author_ids else {}
@@ -111,6 +132,6 @@ def index():
         "search/index.html", criteria=criteria, results=results, scopes=audience.scopes,
         scope_names=audience.scope_names, authors=authors, kinds=registered,
         by_name={k.name: k for k in registered},
-        hits=list(zip(results.hits, kinds.hit_urls(results.hits), strict=True)),
+        hits=list(zip(results.hits, urls, strict=True)),
         tabs=kind_tabs(criteria, results, audience.conditions) if results.searched else [],
         min_word=terms.MIN_WORD)

@@ -210,7 +210,7 @@ def test_sqlite_walks_the_fts_index_newest_first(ctx):
                                 (visible([2]), {})):
         where = service._filters(conditions, filters.get("author_id"), filters.get("solved"),
                                  filters.get("kinds"), sqlite=True)
-        candidates, _score = service._sqlite_candidates(groups, where)
+        candidates = service._sqlite_candidates(groups, where)
         compiled = sa.select(candidates).compile(db.engine,
                                                  compile_kwargs={"literal_binds": True})
         plan = [row[-1] for row in db.session.execute(sa.text(f"EXPLAIN QUERY PLAN {compiled}"))]
