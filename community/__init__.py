@@ -107,7 +107,7 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         database.init_engine(db.engine, app.config["DATABASE_BUSY_TIMEOUT"])
-        freshness.init_engine(app, db.engine)
+        freshness.init_engine(app, db.engine, db.metadata)
     from community.search.models import include_name, include_object
 
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,

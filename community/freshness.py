@@ -23,17 +23,24 @@ member's hourly "last seen" moments (``QUIET_COLUMNS``).
 
 from __future__ import annotations
 
+import functools
 import logging
 import mmap
 import os
 import re
+import threading
+import time
 import zlib
+from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import sqlalchemy as sa
 from flask import Flask, current_app, g, has_request_context
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 SLOTS = 4096
 WIDTH = 8
@@ -46,7 +53,7 @@ _WRITE = re.compile(
     r'\s+"?(\w+)"?', re.IGNORECASE)
 _TRUNCATE = re.compile(r"^\s*TRUNCATE\s+(?:TABLE\s+)?(.+?)(?:\s+RESTART|\s+CASCADE|$)",
                        re.IGNORECASE | re.DOTALL)
-_READ = re.compile(r'\b(?:FROM|JOIN)\s+"?([A-Za-z_]\w*)"?', re.IGNORECASE)
+_WORD = re.compile(r"[a-z_][a-z0-9_]*")
 _SET = re.compile(r"\bSET\s+(.*?)(?:\s+WHERE\b|$)", re.IGNORECASE | re.DOTALL)
 _COLUMN = re.compile(r'"?(\w+)"?\s*=')
 
@@ -75,9 +82,12 @@ def written_tables(statement: str) -> set[str]:
     return set()
 
 
-def read_tables(statement: str) -> set[str]:
-    """The tables (and subquery names) a statement reads from."""
-    return {name.lower() for name in _READ.findall(statement)}
+@functools.lru_cache(maxsize=4096)
+def read_tables(statement: str, known: frozenset[str]) -> frozenset[str]:
+    """The tables a statement may read: every known table it names, wherever (FROM, JOIN, a
+    comma join, a subquery). A column that shares a table's name only adds a dependency,
+    which is safe: a kept copy then expires a little more often."""
+    return known.intersection(_WORD.findall(statement.lower()))
 
 
 class FileStamps:
@@ -151,24 +161,33 @@ def stamps(app: Flask | None = None):
     return (app or current_app).extensions[_EXTENSION]
 
 
-def init_engine(app: Flask, engine: sa.Engine) -> None:
+def init_engine(app: Flask, engine: sa.Engine, metadata: sa.MetaData) -> None:
     """Watch this engine's SQL: note the tables each transaction writes, replace their stamps
     once it has committed (when its connection goes back to the pool), and tell the request
-    which tables it read (``track_reads``)."""
+    which of the app's tables (``metadata``) it read (``track_reads``)."""
     if app.config.get("REDIS_URL"):
         store = RedisStamps(app.config["REDIS_URL"])
     else:
         store = FileStamps(Path(app.config["INSTANCE_PATH"]) / "freshness.stamps")
     app.extensions[_EXTENSION] = store
+    known: list[frozenset[str]] = [frozenset()]
+
+    def known_tables() -> frozenset[str]:
+        # The domains' models are imported after the engine is set up: read them on use.
+        if len(known[0]) != len(metadata.tables):
+            known[0] = frozenset(name.lower() for name in metadata.tables)
+        return known[0]
 
     @sa.event.listens_for(engine, "before_cursor_execute")
     def _note(conn, _cursor, statement, _parameters, _context, _executemany):
         head = statement.lstrip()[:8].upper()
         if head.startswith(("SELECT", "WITH")):
             if has_request_context():
-                reads = g.get("fresh_reads")
-                if reads is not None:
-                    reads.update(read_tables(statement))
+                trackers = g.get("fresh_reads")
+                if trackers:
+                    found = read_tables(statement, known_tables())
+                    for reads in trackers:
+                        reads.update(found)
             return
         tables = written_tables(statement)
         if tables:
@@ -197,15 +216,75 @@ def init_engine(app: Flask, engine: sa.Engine) -> None:
 
 
 def track_reads() -> set[str]:
-    """From now on in this request, collect the tables its SQL reads (returned set)."""
+    """From now on in this request, collect the tables its SQL reads (in the returned set,
+    until ``stop_tracking``; trackers nest: a fragment kept inside a kept page)."""
     reads: set[str] = set()
-    g.fresh_reads = reads
+    trackers = g.get("fresh_reads")
+    if trackers is None:
+        trackers = g.fresh_reads = []
+    trackers.append(reads)
     return reads
+
+
+def stop_tracking(reads: set[str]) -> None:
+    trackers = g.get("fresh_reads") or []
+    for index, tracker in enumerate(trackers):
+        if tracker is reads:  # by identity: two trackers may hold the same tables
+            del trackers[index]
+            return
+
+
+def tracking(reads: set[str]) -> bool:
+    """Is this set still collecting the request's reads?"""
+    return any(tracker is reads for tracker in g.get("fresh_reads") or ())
 
 
 def depends_on(*tables: str) -> None:
     """Declare that this request's output depends on these tables although it did not read
     them through SQL (a memo kept in memory)."""
-    reads = g.get("fresh_reads") if has_request_context() else None
-    if reads is not None:
+    for reads in (g.get("fresh_reads") or ()) if has_request_context() else ():
         reads.update(tables)
+
+
+class _Kept:
+    __slots__ = ("value", "stamps", "born")
+
+    def __init__(self, value, stamps: dict, born: float) -> None:
+        self.value, self.stamps, self.born = value, stamps, born
+
+
+def kept(name: str, key: tuple, make: Callable[[], T], max_age: float = 300.0,
+         entries: int = 64) -> T:
+    """``make()``, kept per worker under ``key`` while no table it read has been written
+    since (and for at most ``max_age`` seconds): a rendered fragment that most readers
+    share. Only for what ``make`` reads through SQL in this request (or declares with
+    ``depends_on``); the key must hold everything else that changes it (who reads, the
+    language)."""
+    store: OrderedDict = current_app.extensions.setdefault(f"cercle.kept.{name}",
+                                                           OrderedDict())
+    lock = current_app.extensions.setdefault("cercle.kept.lock", threading.Lock())
+    store_of = stamps()
+    with lock:
+        found = store.get(key)
+    if found is not None and time.monotonic() - found.born < max_age:
+        try:
+            fresh = store_of.current(found.stamps) == found.stamps
+        except Exception:  # Redis away: make it again
+            fresh = False
+        if fresh:
+            depends_on(*found.stamps)
+            return found.value
+    snapshot = store_of.snapshot()
+    reads = track_reads()
+    try:
+        value = make()
+    finally:
+        stop_tracking(reads)
+    entry = _Kept(value, {table: store_of.of(snapshot, table) for table in sorted(reads)},
+                  time.monotonic())
+    with lock:
+        store[key] = entry
+        store.move_to_end(key)
+        while len(store) > entries:
+            store.popitem(last=False)
+    return value

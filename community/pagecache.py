@@ -173,7 +173,7 @@ def keep(response: Response) -> Response:
             or response.mimetype != "text/html" or response.is_streamed
             or "Set-Cookie" in response.headers or session.modified or session
             or "private" in cache_control or "no-store" in cache_control
-            or g.get("fresh_reads") is not reads):
+            or not freshness.tracking(reads)):
         return response
     body = response.get_data()
     if len(body) > config["PAGE_CACHE_MAX_BYTES"]:

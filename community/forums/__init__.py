@@ -29,7 +29,6 @@ def init_app(app: Flask) -> None:
     from community.navigation import Link, register_link
 
     app.register_blueprint(bp)
-    access.watch_category_writes()  # the visitors' category ids are kept a while
     app.cli.add_command(forums_cli)
     export.register()  # posts, helpful marks, watches; erases watches and reading positions
     refusals.register()

@@ -8,12 +8,10 @@ hits, feed items, notifications — follows its category.
 
 from __future__ import annotations
 
-import time
-
 import sqlalchemy as sa
-from flask import current_app, has_app_context
-from sqlalchemy.orm import Session
+from flask import current_app
 
+from community import freshness
 from community.accounts.models import Role, User
 from community.clubs.membership import CLUBS as clubs
 from community.extensions import db
@@ -61,54 +59,25 @@ def visible_category_ids(user: User | None) -> list[int]:
 
 
 # The public set (what every visitor may see) is the same for all of them: each worker keeps
-# it for PUBLIC_IDS_SECONDS at most, and forgets it as soon as a transaction of its own adds,
-# changes or removes a category (``_note_category_writes``). Another worker's change reaches
-# this one within PUBLIC_IDS_SECONDS.
-PUBLIC_IDS_SECONDS = 10.0
+# it while the categories' freshness stamp (community/freshness.py) is unchanged, so a
+# category made private, or a new one, is seen by every worker's next request.
 _PUBLIC_IDS = "cercle.forums.public_category_ids"
-_CHANGED = "cercle.forums.categories_changed"
 
 
 def public_category_ids() -> tuple[int, ...]:
     """Ids of the categories open to everyone (visitors' ``visible_category_ids``)."""
+    freshness.depends_on("forum_categories")  # a kept page shows what these ids let through
+    try:
+        stamp = freshness.stamps().current(["forum_categories"])["forum_categories"]
+    except Exception:  # Redis away: read them every time
+        stamp = None
     kept = current_app.extensions.get(_PUBLIC_IDS)
-    now = time.monotonic()
-    if kept is not None and now - kept[0] < PUBLIC_IDS_SECONDS:
+    if stamp is not None and kept is not None and kept[0] == stamp:
         return kept[1]
     ids = tuple(db.session.scalars(
         sa.select(ForumCategory.id).where(visible_condition(None)).order_by(ForumCategory.id)))
-    current_app.extensions[_PUBLIC_IDS] = (now, ids)
+    current_app.extensions[_PUBLIC_IDS] = (stamp, ids)
     return ids
-
-
-def forget_public_category_ids() -> None:
-    if has_app_context():
-        current_app.extensions.pop(_PUBLIC_IDS, None)
-
-
-def _note_category_writes(session, flush_context, instances) -> None:
-    if any(isinstance(o, ForumCategory)
-           for o in (*session.new, *session.dirty, *session.deleted)):
-        session.info[_CHANGED] = True
-        forget_public_category_ids()
-
-
-def _after_commit(session) -> None:
-    if session.info.pop(_CHANGED, False):
-        forget_public_category_ids()
-
-
-def _after_rollback(session, previous_transaction) -> None:
-    session.info.pop(_CHANGED, None)
-
-
-def watch_category_writes() -> None:
-    """Forget the kept public set on every flush, and commit, that writes a category."""
-    for name, listener in (("before_flush", _note_category_writes),
-                           ("after_commit", _after_commit),
-                           ("after_soft_rollback", _after_rollback)):
-        if not sa.event.contains(Session, name, listener):
-            sa.event.listen(Session, name, listener)
 
 
 def can_see(user: User | None, category: ForumCategory) -> bool:

@@ -20,13 +20,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased
 
 from community import home
 from community.accounts.models import User
 from community.extensions import db
 from community.forums import access
 from community.forums.models import ForumCategory, Post, Topic, Watch, WatchLevel
+from community.forums.pages import link_pattern
 from community.groups.membership import group_category_ids
 from community.timeutil import utcnow
 
@@ -35,29 +36,74 @@ QUESTION_LIMIT = 5
 QUESTION_DAYS = 30
 
 
+@dataclass(frozen=True, slots=True)
+class Chip:
+    """A topic's category as a home row shows it."""
+
+    slug: str
+    name: str
+    colour: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Poster:
+    display_name: str | None
+    is_deleted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class HomeTopic:
+    """What a home row shows of a topic: plain values, read in one query (no member rows:
+    only the last poster's name)."""
+
+    id: int
+    slug: str
+    title: str
+    created_at: datetime
+    is_question: bool
+    accepted_post_id: int | None
+    reply_count: int
+    last_posted_at: datetime | None
+    category: Chip
+    last_poster: Poster | None
+    url: str
+
+
+_POSTER = aliased(User)
+_COLUMNS = (Topic.id, Topic.slug, Topic.title, Topic.created_at, Topic.is_question,
+            Topic.accepted_post_id, Topic.reply_count, Topic.last_posted_at,
+            ForumCategory.slug, ForumCategory.name, ForumCategory.colour,
+            _POSTER.id, _POSTER.display_name, _POSTER.deleted_at)
+
+
 @dataclass(frozen=True)
 class NewTopics:
-    topics: list[Topic]
+    topics: list[HomeTopic]
     new_replies: dict[int, int] = field(default_factory=dict)  # topic id -> replies since
     since: datetime | None = None  # None for a visitor: the latest topics, nothing "new"
 
 
 @dataclass(frozen=True)
 class Questions:
-    topics: list[Topic]
+    topics: list[HomeTopic]
 
 
 def _member(reader: User | None) -> User | None:
     return reader if reader is not None and getattr(reader, "is_authenticated", False) else None
 
 
-def _topics(condition, order, limit: int) -> list[Topic]:
-    return list(db.session.scalars(
-        sa.select(Topic).join(ForumCategory, ForumCategory.id == Topic.category_id)
-        .where(condition, Topic.visible())
-        .options(joinedload(Topic.category), joinedload(Topic.author),
-                 joinedload(Topic.last_poster))
-        .order_by(*order).limit(limit)).unique())
+def _topics(condition, order, limit: int) -> list[HomeTopic]:
+    rows = db.session.execute(
+        sa.select(*_COLUMNS).join(ForumCategory, ForumCategory.id == Topic.category_id)
+        .outerjoin(_POSTER, _POSTER.id == Topic.last_poster_id)
+        .where(condition, Topic.visible()).order_by(*order).limit(limit))
+    topic_link = link_pattern("forums.topic", topic_id=int, slug=str)
+    category_link = link_pattern("forums.category", slug=str)
+    return [HomeTopic(*row[:8], Chip(*row[8:11], category_link % row[8]),
+                      Poster(row[12], row[13] is not None) if row[11] is not None else None,
+                      topic_link % (row[0], row[1]))
+            for row in rows]
 
 
 def _watched(reader: User, level: WatchLevel, column):
@@ -92,7 +138,7 @@ def new_topics(reader: User | None, since: datetime) -> NewTopics | None:
     return NewTopics(topics, replies_since([t.id for t in topics], since), since)
 
 
-def topics_since(reader: User, categories, since: datetime, limit: int = 5) -> list[Topic]:
+def topics_since(reader: User, categories, since: datetime, limit: int = 5) -> list[HomeTopic]:
     """Topics with activity since ``since`` in ``categories`` (a condition on ForumCategory:
     a group's or a club's) that the member may see, the last post not theirs: one query,
     for the groups' and clubs' sections."""

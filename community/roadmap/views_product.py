@@ -87,7 +87,7 @@ def side_by_side():
     key = ("side_by_side", page, club.id if club else None, str(get_locale()),
            page_cache.audience(current_user),
            tuple((i.id, i.title, i.slug) for i in trusted),
-           tuple((i.id, i.title, i.slug) for i in priorities), page_cache.clubs_fingerprint())
+           tuple((i.id, i.title, i.slug) for i in priorities))
     return render_template("roadmap/side_by_side.html",
                            columns_html=Markup(page_cache.rendered(key, columns_html)))
 

@@ -53,8 +53,7 @@ def board():
         return render_template("roadmap/_board_columns.html", columns=columns, by=by,
                                **_cards([i for c in columns for i in c.items]))
 
-    key = ("board", by, str(get_locale()), page_cache.audience(current_user),
-           page_cache.board_fingerprint())
+    key = ("board", by, str(get_locale()), page_cache.audience(current_user))
     return render_template("roadmap/board.html", by=by,
                            manages=access.manages_roadmap(current_user),
                            columns_html=Markup(page_cache.rendered(key, columns_html)))

@@ -223,7 +223,9 @@ def _after_rollback(session) -> None:
 def _documents_stamp() -> bytes:
     """The search documents' freshness stamp (``community/freshness.py``): replaced after any
     committed write to the index, by any worker, so a key made after a new, hidden or moved
-    document differs from every key made before it."""
+    document differs from every key made before it. (A kept visitors' page showing these
+    results depends on the index too, though a cached search reads no SQL from it.)"""
+    freshness.depends_on("search_documents")
     try:
         return freshness.stamps().current(["search_documents"])["search_documents"]
     except Exception:  # Redis away: a key of its own, so nothing is shared

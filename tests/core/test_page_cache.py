@@ -225,3 +225,15 @@ def test_a_redis_outage_only_costs_the_cache(make_app):
         page = client.get("/ideas")
         assert page.status_code == 200 and CACHE not in page.headers
     assert "Dark mode everywhere" in text(page)
+
+
+def test_a_new_topic_shows_in_a_kept_search_at_once(app, client, world):
+    """The search page keeps its results twice (the search cache, then the page cache): a
+    new document expires both."""
+    assert "Lighthouse keepers unite" not in text(client.get("/search?q=lighthouse"))
+    # Another address, the same search: the page is rendered from the kept results.
+    assert "Lighthouse keepers unite" not in text(client.get("/search?q=LIGHTHOUSE"))
+    assert client.get("/search?q=LIGHTHOUSE").headers[CACHE] == "hit"
+    home_world.topic(app, world.ids["bob"], world.general, "Lighthouse keepers unite")
+    for address in ("/search?q=lighthouse", "/search?q=LIGHTHOUSE"):
+        assert "Lighthouse keepers unite" in text(client.get(address)), address

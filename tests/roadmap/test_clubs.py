@@ -434,6 +434,7 @@ def test_the_club_page_suggests_a_public_club_to_its_domain(app):
 # ---- lists, export, deletion ----
 
 def test_the_list_counts_members_in_a_bounded_number_of_queries(app, client):
+    app.config["PAGE_CACHE"] = False  # the page's own queries, not the visitors' kept copy
     staff = make_staff(app)
     users = [make_user(app, f"User {n}", f"user{n}@example.com") for n in range(4)]
     make_club(app, staff.id, "Club A", members=[(u.id, MEMBER) for u in users])

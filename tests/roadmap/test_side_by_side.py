@@ -124,7 +124,7 @@ def test_the_club_filter_shows_one_club(app, client, scene):
 def test_clubs_are_paginated_in_a_fixed_number_of_queries(app, client, scene):
     login(client, "pat@example.com")
     client.get("/triage/clubs")  # the first visit of the day writes it down
-    app.extensions.pop("roadmap_pages", None)  # counted as rendered, not as kept
+    app.extensions.pop("cercle.kept.roadmap", None)  # counted as rendered, not as kept
     few = queries_for(app, client, "/triage/clubs")
     club_ids = [make_club(app, f"club-{n:02d}", f"Club {n:02d}") for n in range(14)]
     with app.app_context():
@@ -133,7 +133,7 @@ def test_clubs_are_paginated_in_a_fixed_number_of_queries(app, client, scene):
             ballots.publish(product, db.session.get(Club, club_id),
                             [ballots.Line(scene["crowd"], "we too")])
         db.session.commit()
-    app.extensions.pop("roadmap_pages", None)
+    app.extensions.pop("cercle.kept.roadmap", None)
     many = queries_for(app, client, "/triage/clubs")
     assert many == few
     assert queries_for(app, client, "/triage/clubs") < many  # the columns kept are reused
