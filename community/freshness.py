@@ -44,10 +44,14 @@ T = TypeVar("T")
 
 SLOTS = 4096
 WIDTH = 8
+EPOCH = "__epoch__"  # a pseudo-table every kept thing depends on (RedisStamps)
 _EXTENSION = "cercle.freshness"
 _WRITTEN = "cercle_written"  # tables written in the connection's open transaction
 _COMMITTED = "cercle_committed"  # tables written by its committed transaction, not yet stamped
 
+_WRITE_ANYWHERE = re.compile(
+    r'\b(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+"?(\w+)"?',
+    re.IGNORECASE)
 _WRITE = re.compile(
     r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM|REPLACE\s+INTO)'
     r'\s+"?(\w+)"?', re.IGNORECASE)
@@ -65,8 +69,16 @@ QUIET_COLUMNS = {
 }
 
 
+# Tables written by the database itself, not by a statement that names them (SQLite's full-text
+# index follows the search documents through triggers).
+TRIGGERED = {"search_documents": frozenset({"search_fts"})}
+
+
 def written_tables(statement: str) -> set[str]:
-    """The tables a write statement changes (empty for reads and quiet updates)."""
+    """The tables a write statement changes (empty for reads and quiet updates); a ``WITH``
+    statement writes every table it inserts into, updates or deletes from."""
+    if statement.lstrip()[:4].upper() == "WITH":
+        return {name.lower() for name in _WRITE_ANYWHERE.findall(statement)}
     match = _WRITE.match(statement)
     if match:
         table = match.group(1).lower()
@@ -126,7 +138,9 @@ class FileStamps:
 
 
 class RedisStamps:
-    """Stamps in one Redis hash: a counter per table."""
+    """Stamps in one Redis hash: 8 random bytes per table, as in the file, and an epoch. A
+    hash lost (a Redis restarted without persistence, an eviction) starts a new epoch, which
+    every kept copy depends on: nothing kept before the loss is served after it."""
 
     KEY = "cercle:freshness"
 
@@ -136,7 +150,11 @@ class RedisStamps:
         self.client = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
 
     def snapshot(self) -> dict[bytes, bytes]:
-        return self.client.hgetall(self.KEY)
+        found = self.client.hgetall(self.KEY)
+        if EPOCH.encode() not in found:
+            self.client.hsetnx(self.KEY, EPOCH, os.urandom(WIDTH))
+            found = self.client.hgetall(self.KEY)
+        return found
 
     @staticmethod
     def of(snapshot: dict[bytes, bytes], table: str) -> bytes:
@@ -150,10 +168,7 @@ class RedisStamps:
         return {table: value or b"0" for table, value in zip(tables, values, strict=True)}
 
     def bump(self, tables) -> None:
-        pipe = self.client.pipeline(transaction=False)
-        for table in tables:
-            pipe.hincrby(self.KEY, table, 1)
-        pipe.execute()
+        self.client.hset(self.KEY, mapping={table: os.urandom(WIDTH) for table in tables})
 
 
 def stamps(app: Flask | None = None):
@@ -178,20 +193,46 @@ def init_engine(app: Flask, engine: sa.Engine, metadata: sa.MetaData) -> None:
             known[0] = frozenset(name.lower() for name in metadata.tables)
         return known[0]
 
+    cascades: dict[str, frozenset[str]] = {}
+
+    def affected(tables: set[str], deleting: bool) -> set[str]:
+        """The tables a write changes, with those the database changes for it: triggers, and
+        for a delete the rows its foreign keys delete or set to NULL (chains followed)."""
+        if len(cascades) != len(metadata.tables):
+            cascades.clear()
+            cascades.update(_cascades(metadata))
+        found = set(tables)
+        for table in tables:
+            found |= TRIGGERED.get(table, frozenset())
+        if deleting:
+            todo = list(found)
+            while todo:
+                for child in cascades.get(todo.pop(), ()):
+                    if child not in found:
+                        found.add(child)
+                        todo.append(child)
+        return found
+
+    @sa.event.listens_for(engine, "begin")
+    def _snapshot_first(_conn):
+        # Before the request's first read: what a memo made in this request may carry.
+        if has_request_context() and "fresh_snapshot" not in g:
+            snapshot()
+
     @sa.event.listens_for(engine, "before_cursor_execute")
     def _note(conn, _cursor, statement, _parameters, _context, _executemany):
-        head = statement.lstrip()[:8].upper()
-        if head.startswith(("SELECT", "WITH")):
-            if has_request_context():
-                trackers = g.get("fresh_reads")
-                if trackers:
-                    found = read_tables(statement, known_tables())
-                    for reads in trackers:
-                        reads.update(found)
-            return
         tables = written_tables(statement)
         if tables:
+            head = statement.lstrip()[:8].upper()
+            tables = affected(tables, head.startswith(("DELETE", "TRUNCATE", "WITH")))
             conn.info.setdefault(_WRITTEN, set()).update(tables)
+            return
+        if has_request_context():  # every other statement may read (a UNION, a comment first)
+            trackers = g.get("fresh_reads")
+            if trackers:
+                found = read_tables(statement, known_tables())
+                for reads in trackers:
+                    reads.update(found)
 
     @sa.event.listens_for(engine, "commit")
     def _committed(conn):
@@ -213,6 +254,40 @@ def init_engine(app: Flask, engine: sa.Engine, metadata: sa.MetaData) -> None:
             except Exception:  # Redis away: kept copies expire by their age instead
                 log.warning("could not replace the stamps of %s", sorted(committed),
                             exc_info=True)
+
+
+def _cascades(metadata: sa.MetaData) -> dict[str, frozenset[str]]:
+    """For each table, the tables whose rows its deletes delete or update (ON DELETE)."""
+    children: dict[str, set[str]] = {}
+    for table in metadata.tables.values():
+        for key in table.foreign_keys:
+            if (key.ondelete or "").upper() in ("CASCADE", "SET NULL", "SET DEFAULT"):
+                children.setdefault(key.column.table.name.lower(), set()).add(table.name.lower())
+    return {parent: frozenset(found) for parent, found in children.items()}
+
+
+def snapshot():
+    """This request's stamps, taken once, before its first read (the page cache's lookup, or
+    the first transaction's begin): what anything made from this request's reads may carry.
+    None when the stamps cannot be read (Redis away): then nothing is kept."""
+    if not has_request_context():
+        try:
+            return stamps().snapshot()
+        except Exception:
+            return None
+    if "fresh_snapshot" not in g:
+        try:
+            g.fresh_snapshot = stamps().snapshot()
+        except Exception:
+            log.warning("freshness stamps unavailable", exc_info=True)
+            g.fresh_snapshot = None
+    return g.fresh_snapshot
+
+
+def stamp_of(table: str):
+    """``table``'s stamp in this request's snapshot (None: unavailable, keep nothing)."""
+    taken = snapshot()
+    return None if taken is None else stamps().of(taken, table)
 
 
 def track_reads() -> set[str]:
@@ -264,23 +339,22 @@ def kept(name: str, key: tuple, make: Callable[[], T], max_age: float = 300.0,
                                                            OrderedDict())
     lock = current_app.extensions.setdefault("cercle.kept.lock", threading.Lock())
     store_of = stamps()
+    taken = snapshot()
     with lock:
         found = store.get(key)
-    if found is not None and time.monotonic() - found.born < max_age:
-        try:
-            fresh = store_of.current(found.stamps) == found.stamps
-        except Exception:  # Redis away: make it again
-            fresh = False
-        if fresh:
-            depends_on(*found.stamps)
-            return found.value
-    snapshot = store_of.snapshot()
+    if (found is not None and taken is not None and time.monotonic() - found.born < max_age
+            and all(store_of.of(taken, t) == v for t, v in found.stamps.items())):
+        depends_on(*found.stamps)
+        return found.value
     reads = track_reads()
     try:
         value = make()
     finally:
         stop_tracking(reads)
-    entry = _Kept(value, {table: store_of.of(snapshot, table) for table in sorted(reads)},
+    if taken is None:
+        return value
+    reads.add(EPOCH)
+    entry = _Kept(value, {table: store_of.of(taken, table) for table in sorted(reads)},
                   time.monotonic())
     with lock:
         store[key] = entry

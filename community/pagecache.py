@@ -38,6 +38,7 @@ _EXTENSION = "cercle.pagecache"
 HEADER = "X-Cercle-Cache"
 # Headers of the first answer not replayed: per-response or per-client ones.
 _NOT_KEPT = frozenset({"set-cookie", "content-length", "date", "vary", "retry-after",
+                       "cache-control",
                        "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset",
                        HEADER.lower()})
 
@@ -151,13 +152,22 @@ def serve_kept() -> Response | None:
             if all(now[table] == stamp for table, stamp in entry.stamps.items()):
                 response = Response(entry.body, 200, entry.headers)
                 response.headers[HEADER] = "hit"
-                return response
-        snapshot = stamps.snapshot()
+                return _for_visitors(response)
     except Exception:  # Redis away: serve the page as if there were no cache
         log.warning("page cache unavailable", exc_info=True)
         return None
-    g.page_to_keep = (key, snapshot, freshness.track_reads())
+    snapshot = freshness.snapshot()  # before the request's first read
+    if snapshot is not None:
+        g.page_to_keep = (key, snapshot, freshness.track_reads())
     return None
+
+
+def _for_visitors(response: Response) -> Response:
+    """A kept page is every visitor's, never a member's: no shared cache (a proxy, a CDN) may
+    keep it, since it cannot tell a visitor from a member or one language from another."""
+    response.headers.setdefault("Cache-Control", "private, no-cache")
+    response.vary.update(("Cookie", "Accept-Language"))
+    return response
 
 
 def keep(response: Response) -> Response:
@@ -179,13 +189,14 @@ def keep(response: Response) -> Response:
     if len(body) > config["PAGE_CACHE_MAX_BYTES"]:
         return response
     stamps = freshness.stamps()
+    depends = {*reads, freshness.EPOCH}
     entry = Entry(body, [(name, value) for name, value in response.headers.items()
                          if name.lower() not in _NOT_KEPT],
-                  {table: stamps.of(snapshot, table) for table in sorted(reads)}, time.time())
+                  {table: stamps.of(snapshot, table) for table in sorted(depends)}, time.time())
     try:
         current_app.extensions[_EXTENSION].put(key, entry, config["PAGE_CACHE_SECONDS"])
     except Exception:
         log.warning("page cache unavailable", exc_info=True)
         return response
     response.headers[HEADER] = "miss"
-    return response
+    return _for_visitors(response)

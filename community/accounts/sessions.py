@@ -55,6 +55,16 @@ def start_session(user: User) -> None:
     user.session_token = token
 
 
+# Built once: every signed-in request runs it (building and keying it cost more than the query).
+_LOAD_MEMBER = (
+    sa.select(User, MemberSession)
+    .join(MemberSession, MemberSession.user_id == User.id)
+    .where(User.id == sa.bindparam("user_id"), User.session_nonce == sa.bindparam("nonce"),
+           User.deleted_at.is_(None), User.suspended_at.is_(None),
+           MemberSession.token_hash == sa.bindparam("digest"),
+           MemberSession.last_seen_at > sa.bindparam("cutoff")))
+
+
 def load_member(session_id: str) -> User | None:
     """Flask-Login's user loader: the member whose open session this id names, else None.
 
@@ -65,14 +75,9 @@ def load_member(session_id: str) -> User | None:
     if match is None:
         return None
     user_id, nonce, token = match.groups()
-    found = db.session.execute(
-        sa.select(User, MemberSession)
-        .join(MemberSession, MemberSession.user_id == User.id)
-        .where(User.id == int(user_id), User.session_nonce == nonce, User.deleted_at.is_(None),
-               User.suspended_at.is_(None),
-               MemberSession.token_hash == _digest(token),
-               MemberSession.last_seen_at > _idle_cutoff())
-    ).first()
+    found = db.session.execute(_LOAD_MEMBER, {
+        "user_id": int(user_id), "nonce": nonce, "digest": _digest(token),
+        "cutoff": _idle_cutoff()}).first()
     if found is None:
         return None
     user, g.member_session = found

@@ -67,10 +67,9 @@ _PUBLIC_IDS = "cercle.forums.public_category_ids"
 def public_category_ids() -> tuple[int, ...]:
     """Ids of the categories open to everyone (visitors' ``visible_category_ids``)."""
     freshness.depends_on("forum_categories")  # a kept page shows what these ids let through
-    try:
-        stamp = freshness.stamps().current(["forum_categories"])["forum_categories"]
-    except Exception:  # Redis away: read them every time
-        stamp = None
+    # The stamp as this request found it before its first read (never a newer one: this
+    # request's transaction may still see the categories as they were then).
+    stamp = freshness.stamp_of("forum_categories")
     kept = current_app.extensions.get(_PUBLIC_IDS)
     if stamp is not None and kept is not None and kept[0] == stamp:
         return kept[1]

@@ -100,12 +100,18 @@ def notify(user_ids: Iterable[int], kind: str, subject_type: str, subject_id: in
     return len(ids)
 
 
+def _unread_statement():
+    return (sa.select(Notification).where(Notification.user_id == sa.bindparam("user_id"),
+                                          Notification.read_at.is_(None))
+            .order_by(Notification.id.desc()).limit(UNREAD_SCAN))
+
+
+_UNREAD = _unread_statement()  # built once: every signed-in page counts
+
+
 def unread_count(user: User) -> int:
     """Unread notifications the member may see, among the newest ``UNREAD_SCAN`` unread."""
-    unread = list(db.session.scalars(
-        sa.select(Notification).where(Notification.user_id == user.id,
-                                      Notification.read_at.is_(None))
-        .order_by(Notification.id.desc()).limit(UNREAD_SCAN)))
+    unread = list(db.session.scalars(_UNREAD, {"user_id": user.id}))
     return len(shown(user, unread))
 
 

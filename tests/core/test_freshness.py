@@ -48,3 +48,60 @@ def test_a_core_write_outside_the_session_replaces_the_stamp_after_commit(app):
         with db.engine.begin() as connection:
             connection.execute(sa.text("DELETE FROM ideas WHERE id = -1"))
         assert stamps.current(["ideas"])["ideas"] != before
+
+
+def test_a_write_in_a_with_statement_is_a_write():
+    statement = "WITH moved AS (SELECT id FROM topics) UPDATE posts SET hidden = 1 WHERE 1"
+    assert freshness.written_tables(statement) == {"posts"}
+
+
+def test_a_memo_made_during_a_concurrent_write_is_not_kept_as_fresh(tmp_path):
+    """A request's SQLite read transaction sees the database as of its first read; a memo it
+    makes after another connection committed must carry the stamps from before that read
+    (the reviewer's scenario: a category made staff-only mid-request stayed public)."""
+    import threading
+
+    from community.forums import access
+    from community.forums.models import ForumCategory
+    from tests.conftest import dispose, file_app
+
+    app = file_app(tmp_path / "race.db")
+    with app.app_context():
+        db.session.add_all([ForumCategory(slug="a", name="A"), ForumCategory(slug="b", name="B")])
+        db.session.commit()
+        b = db.session.scalar(sa.select(ForumCategory.id).where(ForumCategory.slug == "b"))
+
+    def make_private():
+        with app.app_context():
+            db.session.execute(sa.update(ForumCategory).where(ForumCategory.id == b)
+                               .values(staff_only=True))
+            db.session.commit()
+
+    with app.test_request_context("/forums"):
+        db.session.execute(sa.select(sa.func.count()).select_from(ForumCategory)).scalar()
+        writer = threading.Thread(target=make_private)
+        writer.start()
+        writer.join()
+        assert b in access.public_category_ids()  # this request's view: still public
+        db.session.remove()
+    with app.test_request_context("/forums"):
+        assert b not in access.public_category_ids()  # the next request: not the memo
+    dispose(app)
+
+
+def test_deleting_a_row_expires_the_tables_its_foreign_keys_reach(app):
+    from community.forums.models import ForumCategory, Topic
+    from tests.conftest import make_user
+
+    author = make_user(app)
+    with app.app_context():
+        category = ForumCategory(slug="general", name="General")
+        db.session.add(category)
+        db.session.flush()
+        db.session.add(Topic(category_id=category.id, author_id=author.id, title="T", slug="t"))
+        db.session.commit()
+        stamps = freshness.stamps()
+        before = stamps.current(["topics"])["topics"]
+        with db.engine.begin() as connection:  # topics.author_id: ON DELETE SET NULL
+            connection.execute(sa.text("DELETE FROM users WHERE id = :id"), {"id": author.id})
+        assert stamps.current(["topics"])["topics"] != before

@@ -237,3 +237,23 @@ def test_a_new_topic_shows_in_a_kept_search_at_once(app, client, world):
     home_world.topic(app, world.ids["bob"], world.general, "Lighthouse keepers unite")
     for address in ("/search?q=lighthouse", "/search?q=LIGHTHOUSE"):
         assert "Lighthouse keepers unite" in text(client.get(address)), address
+
+
+def test_a_lost_redis_stamps_hash_serves_nothing_kept_before(make_app, backend, tmp_path):
+    """Redis restarted without persistence (or the hash evicted): stamps start a new epoch,
+    and no page kept before the loss is served after it."""
+    require(redis_problem() is None, redis_problem() or "")
+    first, second = two_workers(make_app, backend, tmp_path, REDIS_URL=REDIS_URL)
+    path = f"/changelog?epoch-test={uuid.uuid4().hex}"
+    assert first.test_client().get(path).headers[CACHE] == "miss"
+    assert second.test_client().get(path).headers[CACHE] == "hit"
+    freshness.stamps(first).client.delete(freshness.RedisStamps.KEY)
+    assert first.test_client().get(path).headers[CACHE] == "miss"
+    dispose(second)
+
+
+def test_kept_pages_are_never_kept_by_a_shared_cache(app, client, world):
+    for _ in range(2):
+        response = client.get("/forums")
+        assert "private" in response.headers["Cache-Control"]
+        assert {"Cookie", "Accept-Language"} <= set(response.vary)
