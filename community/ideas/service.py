@@ -165,23 +165,24 @@ def _bump(idea_id: int, values: dict, sign: int) -> None:
         db.session.expire(held, _COUNTERS)
 
 
-_INSERTS: dict[tuple[str, str], sa.Insert] = {}
+_INSERTS: dict[tuple, sa.Insert] = {}
 
 
 def _insert_new(table: sa.Table, conflict: list[str], values: dict, returning=None):
     """``INSERT … ON CONFLICT (conflict) DO NOTHING`` (SQLite and PostgreSQL): a row another
     transaction inserted first is no error, and no savepoint is needed to survive it. With
     ``returning``, the inserted row's value (None when it was already there). The statement
-    is built once per table and database (its values are parameters)."""
+    is built once per table, database and set of columns (its values are parameters)."""
     dialect = db.session.get_bind().dialect.name
-    statement = _INSERTS.get((table.name, dialect))
+    key = (table.name, dialect, tuple(values), returning is not None)
+    statement = _INSERTS.get(key)
     if statement is None:
         insert = pg_insert if dialect == "postgresql" else lite_insert
         statement = (insert(table).values({name: sa.bindparam(name) for name in values})
                      .on_conflict_do_nothing(index_elements=conflict))
         if returning is not None:
             statement = statement.returning(returning)
-        _INSERTS[(table.name, dialect)] = statement
+        _INSERTS[key] = statement
     result = db.session.execute(statement, values)
     return result.scalar() if returning is not None else None
 
