@@ -12,26 +12,15 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 import unicodedata
 from dataclasses import dataclass
 
-import snowballstemmer
 import sqlalchemy as sa
 
 from community.extensions import db
 from community.ideas.models import Idea, IdeaTerm, Status
+from community.search.terms import stemmers
 
-# Snowball stemmers are not thread-safe (gthread workers): one pair per thread.
-_LOCAL = threading.local()
-
-
-def _stemmers():
-    found = getattr(_LOCAL, "stemmers", None)
-    if found is None:
-        found = _LOCAL.stemmers = (snowballstemmer.stemmer("french"),
-                                   snowballstemmer.stemmer("english"))
-    return found
 _WORD = re.compile(r"[^\W\d_]{3,}")
 MAX_TERMS = 60
 
@@ -45,7 +34,7 @@ def terms(text: str) -> set[str]:
     words = _WORD.findall(unicodedata.normalize("NFKC", text.lower()))
     stems: set[str] = set()
     for word in words[:500]:
-        for stemmer in _stemmers():
+        for stemmer in stemmers():  # one pair per thread: they are not thread-safe
             stems.add(_fold(stemmer.stemWord(word))[:40])
     stems.discard("")
     return stems

@@ -27,7 +27,8 @@ import snowballstemmer
 _LOCAL = threading.local()
 
 
-def _stemmers():
+def stemmers():
+    """This thread's French and English Snowball stemmers."""
     found = getattr(_LOCAL, "stemmers", None)
     if found is None:
         found = _LOCAL.stemmers = (snowballstemmer.stemmer("french"),
@@ -81,7 +82,7 @@ def word_terms(word: str) -> tuple[str, ...]:
     if any(c.isdigit() for c in lowered):
         candidates = [fold(lowered)]
     else:
-        candidates = [fold(stemmer.stemWord(lowered)) for stemmer in _stemmers()]
+        candidates = [fold(stemmer.stemWord(lowered)) for stemmer in stemmers()]
     found: list[str] = []
     for candidate in candidates:
         term = _clean(candidate)
