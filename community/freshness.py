@@ -194,13 +194,15 @@ def init_engine(app: Flask, engine: sa.Engine, metadata: sa.MetaData) -> None:
         return known[0]
 
     cascades: dict[str, frozenset[str]] = {}
+    cascades_of: list[int] = [-1]  # how many tables the map was worked out from
 
     def affected(tables: set[str], deleting: bool) -> set[str]:
         """The tables a write changes, with those the database changes for it: triggers, and
         for a delete the rows its foreign keys delete or set to NULL (chains followed)."""
-        if len(cascades) != len(metadata.tables):
+        if deleting and cascades_of[0] != len(metadata.tables):
             cascades.clear()
             cascades.update(_cascades(metadata))
+            cascades_of[0] = len(metadata.tables)
         found = set(tables)
         for table in tables:
             found |= TRIGGERED.get(table, frozenset())
