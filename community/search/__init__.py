@@ -9,18 +9,11 @@ LAYER = "platform"  # docs/ARCHITECTURE.md: it imports only its layer and those 
 
 
 def init_app(app: Flask) -> None:
-    from community.config import env_int
     from community.search import cache, models, views  # noqa: F401  (tables, routes)
     from community.search.blueprint import bp
     from community.search.cli import search_cli
 
-    # The results cache (cache.py): seconds an entry lives (0: off), entries per worker
-    # without Redis. Read here unless the configuration already holds them.
-    app.config.setdefault("SEARCH_CACHE_SECONDS",
-                          env_int("SEARCH_CACHE_SECONDS", cache.DEFAULT_SECONDS))
-    app.config.setdefault("SEARCH_CACHE_ENTRIES",
-                          env_int("SEARCH_CACHE_ENTRIES", cache.DEFAULT_ENTRIES))
-    cache.init_app(app)
+    cache.init_app(app)  # SEARCH_CACHE_SECONDS, SEARCH_CACHE_ENTRIES: community/config.py
 
     app.register_blueprint(bp)
     app.cli.add_command(search_cli)
